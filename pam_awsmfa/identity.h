@@ -1,0 +1,36 @@
+/* Who a Linux user is on AWS: IAM user, long-term key, MFA device. */
+#ifndef PAM_AWSMFA_IDENTITY_H
+#define PAM_AWSMFA_IDENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "secret.h"
+
+struct identity {
+    char *iam_user;       /* defaults to the section (Linux user) name */
+    char *access_key_id;
+    struct secret *secret_access_key;
+    char *mfa_serial;     /* NULL: choose among the registered devices */
+    char *role_arn;       /* NULL: GetSessionToken */
+    long duration;        /* 0: the config's duration */
+};
+
+enum identity_result {
+    IDENTITY_FOUND,
+    IDENTITY_UNMAPPED, /* the store has no section for this user */
+    IDENTITY_ERROR     /* the store is unsafe or malformed: see err */
+};
+
+/* Reads the credentials store (an AWS shared-credentials style INI file,
+ * one section per Linux user).  The file must be a regular file, not a
+ * link, owned by the module's effective user (root in production) and
+ * not readable or writable by group or others.  Values are checked
+ * against AWS's patterns; err names the file and line of a problem. */
+enum identity_result identity_lookup(const char *store_path,
+                                     const char *linux_user,
+                                     struct identity *out, char *err,
+                                     size_t errlen);
+void identity_free(struct identity *id);
+
+#endif
