@@ -91,6 +91,10 @@ static int find_user(struct login *lg)
     }
     struct passwd *pw = pam_modutil_getpwnam(lg->pamh, lg->user);
     if (pw == NULL) {
+        /* Ask anyway, so the prompt does not tell which names exist; the
+         * answer goes nowhere.  (OpenSSH answers for unknown users with a
+         * fake password of its own.) */
+        secret_free(prompt_secret(lg->pamh, "AWS MFA code: "));
         log_decision(lg, LOG_NOTICE, "denied", "no such Linux user");
         return PAM_USER_UNKNOWN;
     }
