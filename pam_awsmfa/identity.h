@@ -8,12 +8,12 @@
 #include "secret.h"
 
 struct identity {
-    char *iam_user;       /* defaults to the section (Linux user) name */
+    char *iam_user; /* defaults to the section (Linux user) name */
     char *access_key_id;
     struct secret *secret_access_key;
-    char *mfa_serial;     /* NULL: choose among the registered devices */
-    char *role_arn;       /* NULL: GetSessionToken */
-    long duration;        /* 0: the config's duration */
+    char *mfa_serial; /* NULL: choose among the registered devices */
+    char *role_arn;   /* NULL: GetSessionToken */
+    long duration;    /* 0: the config's duration */
 };
 
 enum identity_result {
@@ -32,5 +32,10 @@ enum identity_result identity_lookup(const char *store_path,
                                      struct identity *out, char *err,
                                      size_t errlen);
 void identity_free(struct identity *id);
+
+/* Whether value fits AWS's pattern for a store key (aws_access_key_id,
+ * aws_secret_access_key, iam_user, mfa_serial, role_arn); the session
+ * file is checked with the same rules. */
+bool identity_value_valid(const char *key, const char *value);
 
 #endif

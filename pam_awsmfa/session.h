@@ -16,7 +16,7 @@ struct session_record {
     long long issued;     /* when the module got the credentials */
     char *iam_user;
     char *mfa_serial;
-    char *region;         /* NULL when not configured */
+    char *region; /* NULL when not configured */
 };
 
 /* The environment for the session as "NAME=value" strings, each a secret
@@ -33,8 +33,7 @@ void session_environment_free(struct secret **entries, int count);
  * by others; an existing <uid> directory must be a real directory owned by
  * uid with mode 0700, else the write is refused.  err says why. */
 bool session_write(const char *session_dir, uid_t uid, gid_t gid,
-                   const struct session_record *rec, char *err,
-                   size_t errlen);
+                   const struct session_record *rec, char *err, size_t errlen);
 
 /* Reads and checks a session file (owner uid, mode 0600, not a link,
  * valid JSON with every field). */
@@ -45,5 +44,12 @@ bool session_read(const char *path, uid_t uid, struct session_record *rec,
 char *session_path(const char *session_dir, uid_t uid);
 
 void session_record_free(struct session_record *rec);
+
+/* Removes session_dir/<uid>/session.json when it is a valid session file
+ * that expired at or before `now` (seconds since the epoch); the same
+ * directory checks as session_write apply.  Returns true when a file was
+ * removed. */
+bool session_remove_if_expired(const char *session_dir, uid_t uid,
+                               long long now);
 
 #endif

@@ -1,0 +1,358 @@
+#include "identity.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ini.h"
+#include "safefile.h"
+#include "text.h"
+
+#define STORE_MAX_SIZE (256 * 1024)
+
+#define UPPER_DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+/* The \w of AWS's patterns. */
+#define WORD UPPER_DIGITS "abcdefghijklmnopqrstuvwxyz_"
+
+enum store_key {
+    KEY_ID,
+    KEY_SECRET,
+    KEY_IAM_USER,
+    KEY_SERIAL,
+    KEY_ROLE,
+    KEY_DURATION,
+    KEY_COUNT
+};
+
+static const char *const store_keys[KEY_COUNT] = {
+    "aws_access_key_id", "aws_secret_access_key",
+    "iam_user",          "mfa_serial",
+    "role_arn",          "duration",
+};
+
+/* The whole store is checked, every section, so that a mistake shows at
+ * the next login of anyone rather than only at its own user's. */
+struct store_reading {
+    const char *shown;
+    const char *wanted;
+    char *name;    /* the section being read, NULL before the first */
+    unsigned line; /* ... and its header's line */
+    bool seen[KEY_COUNT];
+    struct identity current;
+    struct identity found;
+    bool have_found;
+    char **names; /* every section so far, to refuse a repeat */
+    size_t name_count;
+    char err[512]; /* a problem that is not about the current line */
+};
+
+static bool only_chars(const char *value, const char *allowed, size_t min,
+                       size_t max)
+{
+    size_t len = strlen(value);
+    return len >= min && len <= max && strspn(value, allowed) == len;
+}
+
+static bool is_printable_word(const char *value, size_t max)
+{
+    size_t len = strlen(value);
+    if (len == 0 || len > max)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (value[i] <= ' ' || value[i] > '~')
+            return false;
+    }
+    return true;
+}
+
+/* Which values AWS would accept (the patterns of its API models). */
+static bool value_fits(enum store_key key, const char *value)
+{
+    switch (key) {
+    case KEY_ID:
+        return only_chars(value, UPPER_DIGITS, 16, 128);
+    case KEY_SECRET:
+        return is_printable_word(value, 256);
+    case KEY_IAM_USER:
+        return only_chars(value, WORD "+=,.@-", 1, 64);
+    case KEY_SERIAL:
+        return only_chars(value, WORD "+=/:,.@-", 9, 256);
+    case KEY_ROLE:
+        return strncmp(value, "arn:", 4) == 0 &&
+               only_chars(value, WORD "+=/:,.@-", 20, 2048);
+    default:
+        return false;
+    }
+}
+
+static const char *const key_rules[KEY_COUNT] = {
+    "16 to 128 capital letters and digits",
+    "printable characters with no blanks",
+    "1 to 64 of letters, digits and +=,.@_-",
+    "9 to 256 of letters, digits and +=/:,.@_-",
+    "an ARN (arn:...), 20 to 2048 characters",
+    "a whole number from 900 to 129600",
+};
+
+bool identity_value_valid(const char *key, const char *value)
+{
+    for (int k = 0; k < KEY_COUNT; k++) {
+        if (k != KEY_DURATION && strcmp(key, store_keys[k]) == 0)
+            return value_fits((enum store_key)k, value);
+    }
+    return false;
+}
+
+static bool parse_duration(const char *value, long *out)
+{
+    if (value[0] < '0' || value[0] > '9')
+        return false;
+    char *end;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (*end != '\0' || errno == ERANGE || n < CONFIG_DURATION_MIN ||
+        n > CONFIG_DURATION_MAX)
+        return false;
+    *out = n;
+    return true;
+}
+
+static char **text_field(struct identity *id, enum store_key key)
+{
+    switch (key) {
+    case KEY_ID:
+        return &id->access_key_id;
+    case KEY_IAM_USER:
+        return &id->iam_user;
+    case KEY_SERIAL:
+        return &id->mfa_serial;
+    default:
+        return &id->role_arn;
+    }
+}
+
+static bool store_value(struct identity *id, enum store_key key,
+                        const char *value)
+{
+    if (key == KEY_SECRET) {
+        id->secret_access_key = secret_from_str(value);
+        return id->secret_access_key != NULL;
+    }
+    char **field = text_field(id, key);
+    *field = strdup(value);
+    return *field != NULL;
+}
+
+static bool bad_value(enum store_key key, const char *value, char *msg,
+                      size_t msglen)
+{
+    char shown[80] = "(not shown)";
+    if (key != KEY_SECRET)
+        text_sanitize(shown, sizeof(shown), value);
+    snprintf(msg, msglen, "%s '%s' is not valid: %s", store_keys[key], shown,
+             key_rules[key]);
+    return false;
+}
+
+static bool set_key(struct store_reading *r, enum store_key key,
+                    const char *value, char *msg, size_t msglen)
+{
+    if (r->seen[key]) {
+        snprintf(msg, msglen, "%s is given twice in [%s]", store_keys[key],
+                 r->name);
+        return false;
+    }
+    r->seen[key] = true;
+    if (key == KEY_DURATION) {
+        if (!parse_duration(value, &r->current.duration))
+            return bad_value(key, value, msg, msglen);
+        return true;
+    }
+    if (!value_fits(key, value))
+        return bad_value(key, value, msg, msglen);
+    if (!store_value(&r->current, key, value)) {
+        snprintf(msg, msglen, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+static bool store_pair(void *ctx, unsigned line, const char *section,
+                       const char *key, const char *value, char *msg,
+                       size_t msglen)
+{
+    (void)line;
+    struct store_reading *r = ctx;
+    if (section == NULL) {
+        snprintf(msg, msglen, "%s is outside of any [user] section", key);
+        return false;
+    }
+    for (int k = 0; k < KEY_COUNT; k++) {
+        if (strcmp(key, store_keys[k]) == 0)
+            return set_key(r, (enum store_key)k, value, msg, msglen);
+    }
+    char shown[80];
+    text_sanitize(shown, sizeof(shown), key);
+    snprintf(msg, msglen, "unknown key '%s'", shown);
+    return false;
+}
+
+/* A section is complete when it has a key pair; the IAM user defaults to
+ * the section's name, which must then be a valid IAM user name. */
+static bool check_section(struct store_reading *r)
+{
+    const char *missing = !r->seen[KEY_ID]       ? store_keys[KEY_ID]
+                          : !r->seen[KEY_SECRET] ? store_keys[KEY_SECRET]
+                                                 : NULL;
+    if (missing != NULL) {
+        snprintf(r->err, sizeof(r->err), "%s:%u: section [%s] has no %s",
+                 r->shown, r->line, r->name, missing);
+        return false;
+    }
+    if (r->current.iam_user != NULL)
+        return true;
+    if (!value_fits(KEY_IAM_USER, r->name)) {
+        snprintf(r->err, sizeof(r->err),
+                 "%s:%u: section [%s] needs iam_user: its name is not a "
+                 "valid IAM user name",
+                 r->shown, r->line, r->name);
+        return false;
+    }
+    r->current.iam_user = strdup(r->name);
+    if (r->current.iam_user == NULL)
+        snprintf(r->err, sizeof(r->err), "out of memory");
+    return r->current.iam_user != NULL;
+}
+
+/* Checks the section just read and keeps it if it is the wanted user's. */
+static bool finish_section(struct store_reading *r)
+{
+    if (r->name == NULL)
+        return true;
+    bool ok = check_section(r);
+    if (ok && strcmp(r->name, r->wanted) == 0) {
+        r->found = r->current;
+        r->have_found = true;
+    } else {
+        identity_free(&r->current);
+    }
+    memset(&r->current, 0, sizeof(r->current));
+    memset(r->seen, 0, sizeof(r->seen));
+    r->name = NULL;
+    return ok;
+}
+
+static bool is_section_name(const char *name)
+{
+    for (const char *p = name; *p != '\0'; p++) {
+        if (*p <= ' ' || *p == 0x7f)
+            return false;
+    }
+    return name[0] != '\0';
+}
+
+static bool start_section(struct store_reading *r, unsigned line,
+                          const char *name, char *msg, size_t msglen)
+{
+    char shown[80];
+    text_sanitize(shown, sizeof(shown), name);
+    if (!is_section_name(name)) {
+        snprintf(msg, msglen, "section [%s] is not a Linux user name", shown);
+        return false;
+    }
+    for (size_t i = 0; i < r->name_count; i++) {
+        if (strcmp(r->names[i], name) == 0) {
+            snprintf(msg, msglen, "section [%s] is given twice", shown);
+            return false;
+        }
+    }
+    char **names = realloc(r->names, (r->name_count + 1) * sizeof(*names));
+    char *copy = strdup(name);
+    if (names != NULL)
+        r->names = names;
+    if (names == NULL || copy == NULL) {
+        free(copy);
+        snprintf(msg, msglen, "out of memory");
+        return false;
+    }
+    r->names[r->name_count++] = copy;
+    r->name = copy;
+    r->line = line;
+    return true;
+}
+
+static bool store_section(void *ctx, unsigned line, const char *name, char *msg,
+                          size_t msglen)
+{
+    struct store_reading *r = ctx;
+    if (!finish_section(r)) {
+        msg[0] = '\0';
+        return false;
+    }
+    return start_section(r, line, name, msg, msglen);
+}
+
+static void reading_free(struct store_reading *r)
+{
+    identity_free(&r->current);
+    for (size_t i = 0; i < r->name_count; i++)
+        free(r->names[i]);
+    free(r->names);
+}
+
+static bool read_store(struct store_reading *r, const struct secret *text,
+                       char *err, size_t errlen)
+{
+    const struct ini_handler h = {
+        .section = store_section, .pair = store_pair, .ctx = r};
+    bool ok = ini_parse(secret_str(text), secret_len(text), r->shown, &h, err,
+                        errlen) &&
+              finish_section(r);
+    if (r->err[0] != '\0')
+        snprintf(err, errlen, "%s", r->err);
+    return ok;
+}
+
+enum identity_result identity_lookup(const char *store_path,
+                                     const char *linux_user,
+                                     struct identity *out, char *err,
+                                     size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    const struct safefile_rules rules = {
+        .owner = geteuid(),
+        .mode_mask = 077,
+        .mode_want = 0,
+        .max_size = STORE_MAX_SIZE,
+    };
+    struct secret *text = NULL;
+    if (safefile_read(store_path, &rules, &text, err, errlen) != SAFEFILE_OK)
+        return IDENTITY_ERROR;
+    struct store_reading r = {.shown = store_path, .wanted = linux_user};
+    bool ok = read_store(&r, text, err, errlen);
+    secret_free(text);
+    reading_free(&r);
+    if (!ok) {
+        identity_free(&r.found);
+        return IDENTITY_ERROR;
+    }
+    if (!r.have_found) {
+        snprintf(err, errlen, "%s has no section for this user", store_path);
+        return IDENTITY_UNMAPPED;
+    }
+    *out = r.found;
+    return IDENTITY_FOUND;
+}
+
+void identity_free(struct identity *id)
+{
+    free(id->iam_user);
+    free(id->access_key_id);
+    secret_free(id->secret_access_key);
+    free(id->mfa_serial);
+    free(id->role_arn);
+    memset(id, 0, sizeof(id[0]));
+}

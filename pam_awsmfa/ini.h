@@ -1,0 +1,32 @@
+/* One reader for `key = value` files: the config file (no sections) and
+ * the credentials store (INI sections, as in AWS's credentials file). */
+#ifndef PAM_AWSMFA_INI_H
+#define PAM_AWSMFA_INI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What the reader hands over, line by line.  Values may be secrets: the
+ * reader keeps its copies in wiped buffers, and so must a handler. */
+struct ini_handler {
+    /* "[name]" lines; NULL means sections are not allowed.  name is the
+     * text between the brackets, exactly. */
+    bool (*section)(void *ctx, unsigned line, const char *name, char *msg,
+                    size_t msglen);
+    /* "key = value" lines; section is NULL before any section header. */
+    bool (*pair)(void *ctx, unsigned line, const char *section, const char *key,
+                 const char *value, char *msg, size_t msglen);
+    void *ctx;
+};
+
+/* Reads text (len bytes) line by line.  Blank lines and lines whose first
+ * non-blank character is '#' or ';' are skipped.  A key is letters,
+ * digits and '_'; key and value are trimmed of blanks; the value is the
+ * rest of the line (no inline comments, so '#' may appear in a value).
+ * Stops at the first problem, a syntax error or a handler returning
+ * false, and writes "shown:LINE: problem" to err.  A handler writes only
+ * the problem to msg. */
+bool ini_parse(const char *text, size_t len, const char *shown,
+               const struct ini_handler *h, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,295 @@
+/* identity: the credentials store, read safely and checked strictly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "identity.h"
+
+#define KEY "AKIAIOSFODNN7EXAMPLE"
+#define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+#define SERIAL "arn:aws:iam::123456789012:mfa/alice"
+#define PAIR "aws_access_key_id = " KEY "\naws_secret_access_key = " SECRET "\n"
+
+static char dir[] = "/tmp/test_identity.XXXXXX";
+static char path[256];
+static char err[512];
+
+static void write_store(const char *text, mode_t mode)
+{
+    unlink(path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    assert_int_equal(fchmod(fd, mode), 0);
+    close(fd);
+}
+
+static enum identity_result lookup(const char *user, struct identity *id)
+{
+    err[0] = '\0';
+    return identity_lookup(path, user, id, err, sizeof(err));
+}
+
+static void assert_err_has(const char *part)
+{
+    if (strstr(err, part) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err, part);
+}
+
+/* A store that must be refused: ERROR, a message with path:line and
+ * the words given, and nothing handed out. */
+static void store_refused(const char *text, int line, const char *part)
+{
+    write_store(text, 0600);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
+    char where[300];
+    snprintf(where, sizeof(where), "%s:%d: ", path, line);
+    assert_err_has(where);
+    assert_err_has(part);
+    assert_null(id.access_key_id);
+    assert_null(id.secret_access_key);
+    if (strstr(err, SECRET) != NULL)
+        fail_msg("the secret key is in the message");
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/credentials", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(path);
+    rmdir(dir);
+    return 0;
+}
+
+static void test_full_section(void **state)
+{
+    (void)state;
+    write_store("# operators\n"
+                "[bob]\n" PAIR "\n"
+                "[alice]\n" PAIR "iam_user = alice.smith@example\n"
+                "mfa_serial = " SERIAL "\n"
+                "role_arn = arn:aws:iam::123456789012:role/ops\n"
+                "duration = 3600\n",
+                0600);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
+    assert_string_equal(id.access_key_id, KEY);
+    assert_string_equal(secret_str(id.secret_access_key), SECRET);
+    assert_string_equal(id.iam_user, "alice.smith@example");
+    assert_string_equal(id.mfa_serial, SERIAL);
+    assert_string_equal(id.role_arn, "arn:aws:iam::123456789012:role/ops");
+    assert_int_equal(id.duration, 3600);
+    identity_free(&id);
+    assert_null(id.iam_user);
+    assert_null(id.secret_access_key);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    write_store("[alice]\n" PAIR, 0600);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
+    assert_string_equal(id.iam_user, "alice");
+    assert_null(id.mfa_serial);
+    assert_null(id.role_arn);
+    assert_int_equal(id.duration, 0);
+    identity_free(&id);
+}
+
+static void test_unmapped_and_exact_names(void **state)
+{
+    (void)state;
+    write_store("[alice]\n" PAIR "[Bob]\n" PAIR, 0600);
+    struct identity id;
+    assert_int_equal(lookup("carol", &id), IDENTITY_UNMAPPED);
+    assert_null(id.access_key_id);
+    assert_int_equal(lookup("bob", &id), IDENTITY_UNMAPPED);
+    assert_int_equal(lookup("alic", &id), IDENTITY_UNMAPPED);
+    assert_int_equal(lookup("alice ", &id), IDENTITY_UNMAPPED);
+    assert_int_equal(lookup("Bob", &id), IDENTITY_FOUND);
+    identity_free(&id);
+}
+
+static void test_missing_file_is_error(void **state)
+{
+    (void)state;
+    unlink(path);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
+    assert_err_has(path);
+    assert_err_has("does not exist");
+}
+
+static void test_file_mode_link_and_type(void **state)
+{
+    (void)state;
+    struct identity id;
+    const mode_t unsafe[] = {0640, 0604, 0610, 0601, 0660};
+    for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
+        write_store("[alice]\n" PAIR, unsafe[i]);
+        assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
+        assert_err_has(path);
+        assert_err_has("has mode");
+    }
+    write_store("[alice]\n" PAIR, 0400);
+    assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
+    identity_free(&id);
+
+    char real[300];
+    snprintf(real, sizeof(real), "%s/real", dir);
+    rename(path, real);
+    assert_int_equal(symlink(real, path), 0);
+    assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
+    assert_err_has("symbolic link");
+    unlink(path);
+    unlink(real);
+
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
+    assert_err_has("not a regular file");
+    unlink(path);
+}
+
+static void test_owner_must_be_euid(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    write_store("[alice]\n" PAIR, 0600);
+    assert_int_equal(chown(path, 4242, 4242), 0);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
+    assert_err_has("owned by uid 4242");
+}
+
+static void test_incomplete_sections(void **state)
+{
+    (void)state;
+    store_refused("[bob]\n" PAIR "\n[alice]\naws_access_key_id = " KEY "\n", 5,
+                  "section [alice] has no aws_secret_access_key");
+    store_refused("[alice]\naws_secret_access_key = " SECRET "\n[bob]\n" PAIR,
+                  1, "section [alice] has no aws_access_key_id");
+    /* Every section is checked, not only the one looked up. */
+    store_refused("[alice]\n" PAIR "# x\n[bob]\nmfa_serial = " SERIAL "\n", 5,
+                  "section [bob] has no aws_access_key_id");
+}
+
+static void test_unknown_duplicate_and_stray_keys(void **state)
+{
+    (void)state;
+    store_refused("[alice]\n" PAIR "aws_session_token = x\n", 4,
+                  "unknown key 'aws_session_token'");
+    store_refused("[alice]\n" PAIR "mfa_serial = " SERIAL "\n"
+                  "mfa_serial = " SERIAL "\n",
+                  5, "mfa_serial is given twice in [alice]");
+    store_refused("aws_access_key_id = " KEY "\n[alice]\n" PAIR, 1,
+                  "aws_access_key_id is outside of any [user] section");
+    store_refused("[alice]\n" PAIR "[bob]\n" PAIR "[alice]\n" PAIR, 7,
+                  "section [alice] is given twice");
+    store_refused("[alice]\n" PAIR "[ bob]\n" PAIR, 4,
+                  "section [ bob] is not a Linux user name");
+}
+
+static void test_value_patterns(void **state)
+{
+    (void)state;
+    store_refused("[alice]\naws_access_key_id = akiaiosfodnn7example\n"
+                  "aws_secret_access_key = " SECRET "\n",
+                  2, "aws_access_key_id 'akiaiosfodnn7example' is not valid");
+    store_refused("[alice]\naws_access_key_id = AKIA123\n", 2,
+                  "16 to 128 capital letters and digits");
+    store_refused("[alice]\n" PAIR "iam_user = al ice\n", 4,
+                  "iam_user 'al ice' is not valid");
+    store_refused("[alice]\n" PAIR "iam_user = "
+                  "a234567890123456789012345678901234567890123456789012345678"
+                  "901234x\n",
+                  4, "1 to 64 of letters");
+    store_refused("[alice]\n" PAIR "mfa_serial = GAHT123\n", 4,
+                  "mfa_serial 'GAHT123' is not valid");
+    store_refused("[alice]\n" PAIR "mfa_serial = arn:aws:iam::1:mfa/a b\n", 4,
+                  "mfa_serial");
+    store_refused("[alice]\n" PAIR "role_arn = role/ops-administrator\n", 4,
+                  "role_arn 'role/ops-administrator' is not valid");
+    store_refused("[alice]\n" PAIR "duration = 899\n", 4,
+                  "duration '899' is not valid");
+    store_refused("[alice]\n" PAIR "duration = 129601\n", 4, "duration");
+    store_refused("[alice]\n" PAIR "duration = 3600s\n", 4, "duration");
+    store_refused("[alice]\n" PAIR "duration = \n", 4, "duration");
+    store_refused("[first last]\n" PAIR, 1, "is not a Linux user name");
+    store_refused("[alice]\naws_access_key_id = " KEY
+                  "\naws_secret_access_key = \n",
+                  3, "aws_secret_access_key '(not shown)' is not valid");
+    /* A section name that is no IAM user name needs iam_user. */
+    store_refused("[al!ce]\n" PAIR, 1,
+                  "section [al!ce] needs iam_user: its name is not a valid "
+                  "IAM user name");
+    write_store("[al!ce]\n" PAIR "iam_user = alice\n", 0600);
+    struct identity id;
+    assert_int_equal(lookup("al!ce", &id), IDENTITY_FOUND);
+    assert_string_equal(id.iam_user, "alice");
+    identity_free(&id);
+}
+
+static void test_hardware_serial_and_bounds(void **state)
+{
+    (void)state;
+    write_store("[alice]\n" PAIR "mfa_serial = GAHT12345678\n"
+                "duration = 129600\n",
+                0600);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
+    assert_string_equal(id.mfa_serial, "GAHT12345678");
+    assert_int_equal(id.duration, 129600);
+    identity_free(&id);
+}
+
+static void test_value_valid_for_session_checks(void **state)
+{
+    (void)state;
+    assert_true(identity_value_valid("aws_access_key_id", "ASIAIOSFODNN7EX"
+                                                          "AMPLE"));
+    assert_false(identity_value_valid("aws_access_key_id", "ASIA-1"));
+    assert_true(identity_value_valid("iam_user", "alice"));
+    assert_false(identity_value_valid("iam_user", ""));
+    assert_true(identity_value_valid("mfa_serial", SERIAL));
+    assert_false(identity_value_valid("mfa_serial", "short"));
+    assert_false(identity_value_valid("aws_secret_access_key", "a b"));
+    assert_false(identity_value_valid("duration", "900"));
+    assert_false(identity_value_valid("nonsense", "x"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_section),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_unmapped_and_exact_names),
+        cmocka_unit_test(test_missing_file_is_error),
+        cmocka_unit_test(test_file_mode_link_and_type),
+        cmocka_unit_test(test_owner_must_be_euid),
+        cmocka_unit_test(test_incomplete_sections),
+        cmocka_unit_test(test_unknown_duplicate_and_stray_keys),
+        cmocka_unit_test(test_value_patterns),
+        cmocka_unit_test(test_hardware_serial_and_bounds),
+        cmocka_unit_test(test_value_valid_for_session_checks),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
