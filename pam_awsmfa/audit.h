@@ -7,10 +7,10 @@
 /* What a decision line says.  NULL fields are left out.  Never pass a
  * secret, a session token or a code here: the line goes to syslog. */
 struct audit_record {
-    const char *user;       /* Linux user */
+    const char *user; /* Linux user */
     const char *iam_user;
-    const char *device;     /* MFA serial */
-    const char *outcome;    /* "granted", "denied", "error", "ignored" */
+    const char *device;  /* MFA serial */
+    const char *outcome; /* "granted", "denied", "error", "ignored" */
     const char *reason;
     const char *request_id; /* AWS RequestId of the deciding call */
 };

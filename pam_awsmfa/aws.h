@@ -35,13 +35,13 @@ struct aws_status {
 struct aws_client_options {
     const char *access_key_id;
     const char *secret_access_key;
-    const char *session_token;   /* NULL for long-term keys */
-    const char *sts_endpoint;    /* https URL */
-    const char *sts_region;      /* signing region for STS */
-    const char *iam_endpoint;    /* https URL */
-    const char *iam_region;      /* signing region for IAM */
-    const char *ca_file;         /* NULL: system trust store */
-    long timeout;                /* seconds, for every call of this client */
+    const char *session_token; /* NULL for long-term keys */
+    const char *sts_endpoint;  /* https URL */
+    const char *sts_region;    /* signing region for STS */
+    const char *iam_endpoint;  /* https URL */
+    const char *iam_region;    /* signing region for IAM */
+    const char *ca_file;       /* NULL: system trust store */
+    long timeout;              /* seconds, for every call of this client */
     const char *user_agent;
 };
 
@@ -85,15 +85,14 @@ struct aws_credentials {
  * AccessDenied (wrong or reused code) is never retried. */
 enum aws_result sts_get_session_token(struct aws_client *c,
                                       const char *serial_number,
-                                      const char *token_code,
-                                      long duration,
+                                      const char *token_code, long duration,
                                       struct aws_credentials *out,
                                       struct aws_status *st);
 void aws_credentials_free(struct aws_credentials *cr);
 
 /* Default endpoints for a region (regional STS; IAM per partition) and
  * the region each signs with.  Returns false for a malformed region. */
-bool aws_default_endpoint(const char *service, const char *region,
-                          char **url, char **signing_region);
+bool aws_default_endpoint(const char *service, const char *region, char **url,
+                          char **signing_region);
 
 #endif

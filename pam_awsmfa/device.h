@@ -19,8 +19,7 @@ enum device_verdict {
  * when none is configured).  For DEVICE_USE, *serial points into list or
  * at configured. */
 enum device_verdict device_decide(const struct mfa_device_list *list,
-                                  const char *configured,
-                                  const char **serial);
+                                  const char *configured, const char **serial);
 
 /* The TOTP devices, in the order IAM listed them. */
 size_t device_totp_count(const struct mfa_device_list *list);

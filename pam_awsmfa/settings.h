@@ -18,8 +18,8 @@ struct settings {
     char *iam_region;
 };
 
-bool settings_resolve(const struct config *cfg, struct settings *out,
-                      char *err, size_t errlen);
+bool settings_resolve(const struct config *cfg, struct settings *out, char *err,
+                      size_t errlen);
 void settings_free(struct settings *s);
 
 #endif

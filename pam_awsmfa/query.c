@@ -1,0 +1,359 @@
+#include "query.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "sigv4.h"
+#include "text.h"
+#include "xml.h"
+
+#define MAX_ATTEMPTS 4
+#define BACKOFF_BASE_MS 100
+
+static bool append(struct secret *s, const char *text)
+{
+    return secret_append(s, text, strlen(text));
+}
+
+static bool append_encoded(struct secret *s, const char *text)
+{
+    bool ok = true;
+    for (const unsigned char *p = (const unsigned char *)text; ok && *p; p++) {
+        char esc[4];
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+            (*p >= '0' && *p <= '9') || strchr("-_.~", *p) != NULL) {
+            ok = secret_append(s, (const char *)p, 1);
+        } else {
+            snprintf(esc, sizeof(esc), "%%%02X", *p);
+            ok = append(s, esc);
+        }
+    }
+    return ok;
+}
+
+static bool append_param(struct secret *s, const char *name, const char *value,
+                         bool first)
+{
+    return (first || append(s, "&")) && append_encoded(s, name) &&
+           append(s, "=") && append_encoded(s, value);
+}
+
+struct secret *query_form(const char *action, const char *version,
+                          const struct query_param *params, size_t count)
+{
+    struct secret *s = secret_new();
+    bool ok = s != NULL && append_param(s, "Action", action, true) &&
+              append_param(s, "Version", version, false);
+    for (size_t i = 0; ok && i < count; i++)
+        ok = append_param(s, params[i].name, params[i].value, false);
+    if (!ok) {
+        secret_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Full jitter: a random wait up to the exponential cap, so that many
+ * bastions throttled at once do not come back in step. */
+static long backoff_ms(int attempt)
+{
+    long cap = BACKOFF_BASE_MS << (attempt < 6 ? attempt : 6);
+    unsigned int r = 0;
+    if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+        r = (unsigned int)now_ms();
+    return (long)(r % (unsigned int)cap);
+}
+
+bool query_retryable(long http_status, const char *code)
+{
+    static const char *const throttled[] = {
+        "Throttling",           "ThrottlingException",
+        "RequestLimitExceeded", "TooManyRequestsException",
+        "RequestThrottled",     NULL};
+    if (http_status >= 500 || http_status == 429)
+        return true;
+    for (const char *const *t = throttled; *t != NULL; t++) {
+        if (strcmp(code, *t) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int month_number(const char *name)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    const char *at = strstr(months, name);
+    return at && strlen(name) == 3 && (at - months) % 3 == 0
+               ? (int)(at - months) / 3
+               : -1;
+}
+
+/* Date headers are RFC 7231 IMF-fixdate, "Fri, 04 Dec 2026 13:00:00 GMT";
+ * read without strptime, whose month names follow the locale. */
+bool query_clock_skew(const char *date_header, long long signed_at,
+                      long long *skew)
+{
+    char month[4] = "";
+    struct tm tm = {0};
+    if (sscanf(date_header, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &tm.tm_mday,
+               month, &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return false;
+    tm.tm_mon = month_number(month);
+    tm.tm_year -= 1900;
+    if (tm.tm_mon < 0)
+        return false;
+    *skew = (long long)timegm(&tm) - signed_at;
+    return true;
+}
+
+struct error_fields {
+    struct aws_status *st;
+    bool has_code;
+};
+
+static bool take_error_field(void *ctx, const char *path, const char *text)
+{
+    struct error_fields *f = ctx;
+    if (xml_path_ends(path, "Error/Code")) {
+        text_sanitize(f->st->code, sizeof(f->st->code), text);
+        f->has_code = true;
+    } else if (xml_path_ends(path, "Error/Message")) {
+        text_sanitize(f->st->message, sizeof(f->st->message), text);
+    } else if (xml_path_ends(path, "RequestId") && !f->st->request_id[0]) {
+        text_sanitize(f->st->request_id, sizeof(f->st->request_id), text);
+    }
+    return true;
+}
+
+bool query_parse_error(const char *body, size_t len, struct aws_status *st)
+{
+    struct error_fields f = {st, false};
+    char err[128];
+    return xml_read(body, len, take_error_field, &f, err, sizeof(err)) &&
+           f.has_code;
+}
+
+/* "host[:port]" as the Host header carries it, and the URL's path. */
+static bool split_url(const char *url, char *host, size_t hostlen, char *path,
+                      size_t pathlen)
+{
+    CURLU *u = curl_url();
+    char *h = NULL, *port = NULL, *p = NULL;
+    bool ok = u != NULL &&
+              curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_PATH, &p, 0) == CURLUE_OK;
+    if (ok && curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
+        port = NULL;
+    if (ok) {
+        snprintf(host, hostlen, "%s%s%s", h, port ? ":" : "", port ? port : "");
+        snprintf(path, pathlen, "%s", p);
+    }
+    curl_free(h);
+    curl_free(port);
+    curl_free(p);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+#define CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
+
+struct prepared {
+    char host[512];
+    char path[1024];
+    struct secret *form;
+};
+
+static struct secret *header_line(const char *name, const char *value)
+{
+    struct secret *s = secret_from_str(name);
+    if (s != NULL && !(append(s, ": ") && append(s, value))) {
+        secret_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Signs one attempt at signed_at and sends it. */
+static enum http_result attempt(struct aws_client *c,
+                                const struct aws_endpoint *ep,
+                                const struct prepared *req, long long signed_at,
+                                struct http_response *resp)
+{
+    char amz_date[17];
+    sigv4_amz_date(signed_at, amz_date);
+    const char *token = c->session_token ? secret_str(c->session_token) : "";
+    struct sigv4_header signed_headers[] = {
+        {"Content-Type", CONTENT_TYPE},
+        {"Host", req->host},
+        {"X-Amz-Date", amz_date},
+        {"X-Amz-Security-Token", token},
+    };
+    size_t n = c->session_token ? 4 : 3;
+    struct sigv4_request sr = {"POST",
+                               req->path,
+                               "",
+                               signed_headers,
+                               n,
+                               secret_str(req->form),
+                               secret_len(req->form)};
+    struct sigv4_key key = {c->access_key_id, secret_str(c->secret_access_key),
+                            ep->region, ep->service, amz_date};
+    struct secret *auth = sigv4_authorization(&sr, &key);
+    struct secret *lines[6] = {NULL};
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        lines[count++] =
+            header_line(signed_headers[i].name, signed_headers[i].value);
+    lines[count++] =
+        auth ? header_line("Authorization", secret_str(auth)) : NULL;
+    /* No "Expect: 100-continue" round trip for a small body. */
+    lines[count++] = secret_from_str("Expect:");
+    const char *text[6];
+    bool ok = true;
+    for (size_t i = 0; i < count; i++) {
+        ok = ok && lines[i] != NULL;
+        text[i] = lines[i] ? secret_str(lines[i]) : NULL;
+    }
+    enum http_result res = HTTP_FAILED;
+    if (ok)
+        res = http_post(c->http, ep->url, text, count, req->form, c->budget_ms,
+                        resp);
+    else
+        snprintf(resp->error, sizeof(resp->error), "out of memory");
+    for (size_t i = 0; i < count; i++)
+        secret_free(lines[i]);
+    secret_free(auth);
+    return res;
+}
+
+static void note_skew(struct aws_status *st, const char *date,
+                      long long signed_at)
+{
+    bool expired = strstr(st->message, "Signature expired") != NULL ||
+                   strstr(st->message, "Signature not yet current") != NULL;
+    if (strcmp(st->code, "RequestExpired") != 0 &&
+        !(strcmp(st->code, "SignatureDoesNotMatch") == 0 && expired))
+        return;
+    st->clock_skew_known = query_clock_skew(date, signed_at, &st->clock_skew);
+}
+
+/* Fills st from a complete response; returns whether to try again. */
+static bool judge_response(struct http_response *resp, long long signed_at,
+                           struct aws_status *st)
+{
+    st->http_status = resp->status;
+    if (resp->request_id[0] != '\0')
+        snprintf(st->request_id, sizeof(st->request_id), "%s",
+                 resp->request_id);
+    if (resp->status >= 200 && resp->status < 300) {
+        st->result = AWS_OK;
+        return false;
+    }
+    bool parsed =
+        query_parse_error(secret_str(resp->body), secret_len(resp->body), st);
+    if (query_retryable(resp->status, st->code)) {
+        st->result = AWS_NETWORK_ERROR;
+        snprintf(st->detail, sizeof(st->detail), "HTTP %ld %s", resp->status,
+                 parsed ? st->code : "(no AWS error)");
+        return true;
+    }
+    st->result = parsed ? AWS_API_ERROR : AWS_PROTOCOL_ERROR;
+    if (!parsed)
+        snprintf(st->detail, sizeof(st->detail),
+                 "HTTP %ld with no readable AWS error", resp->status);
+    note_skew(st, resp->date, signed_at);
+    return false;
+}
+
+/* Fills st for a request that got no complete response. */
+static bool judge_failure(enum http_result res, struct http_response *resp,
+                          struct aws_status *st)
+{
+    text_sanitize(st->detail, sizeof(st->detail), resp->error);
+    st->result = res == HTTP_TOO_LARGE ? AWS_PROTOCOL_ERROR : AWS_NETWORK_ERROR;
+    return res == HTTP_FAILED;
+}
+
+static bool prepare(const struct aws_endpoint *ep, const char *action,
+                    const struct query_param *params, size_t count,
+                    struct prepared *req, struct aws_status *st)
+{
+    req->form = query_form(action, ep->version, params, count);
+    if (req->form == NULL) {
+        st->result = AWS_LOCAL_ERROR;
+        snprintf(st->detail, sizeof(st->detail), "out of memory");
+        return false;
+    }
+    if (!split_url(ep->url, req->host, sizeof(req->host), req->path,
+                   sizeof(req->path))) {
+        st->result = AWS_LOCAL_ERROR;
+        snprintf(st->detail, sizeof(st->detail), "bad endpoint URL");
+        return false;
+    }
+    return true;
+}
+
+/* Spends the wait before the next attempt; false when no time is left. */
+static bool wait_before_retry(struct aws_client *c, int attempt)
+{
+    long wait = backoff_ms(attempt);
+    if (c->budget_ms - wait <= 0)
+        return false;
+    sleep_ms(wait);
+    c->budget_ms -= wait;
+    return true;
+}
+
+enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
+                           const char *action, const struct query_param *params,
+                           size_t count, struct secret **body,
+                           struct aws_status *st)
+{
+    memset(st, 0, sizeof(*st));
+    *body = NULL;
+    struct prepared req = {0};
+    struct http_response resp = {0};
+    bool again = prepare(ep, action, params, count, &req, st);
+    for (int n = 0; again && n < MAX_ATTEMPTS; n++) {
+        if (n > 0 && !wait_before_retry(c, n))
+            break;
+        if (c->budget_ms <= 0) {
+            st->result = AWS_NETWORK_ERROR;
+            snprintf(st->detail, sizeof(st->detail), "time limit reached");
+            break;
+        }
+        long long start = now_ms(), signed_at = (long long)time(NULL);
+        enum http_result res = attempt(c, ep, &req, signed_at, &resp);
+        c->budget_ms -= now_ms() - start;
+        memset(st, 0, sizeof(*st));
+        st->attempts = n + 1;
+        again = res == HTTP_DONE ? judge_response(&resp, signed_at, st)
+                                 : judge_failure(res, &resp, st);
+    }
+    if (st->result == AWS_OK) {
+        *body = resp.body;
+        resp.body = NULL;
+    }
+    http_response_clear(&resp);
+    secret_free(req.form);
+    return st->result;
+}

@@ -1,0 +1,58 @@
+/* The AWS Query protocol: a form-encoded POST, signed with SigV4, sent
+ * with retries inside the login's time budget, the answer classified. */
+#ifndef PAM_AWSMFA_QUERY_H
+#define PAM_AWSMFA_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aws.h"
+#include "http.h"
+#include "secret.h"
+
+struct aws_endpoint {
+    const char *url;
+    const char *region;  /* signing region */
+    const char *service; /* "sts" or "iam" */
+    const char *version; /* API version, e.g. "2011-06-15" */
+};
+
+struct aws_client {
+    char *access_key_id;
+    struct secret *secret_access_key;
+    struct secret *session_token; /* NULL for long-term keys */
+    struct aws_endpoint sts;
+    struct aws_endpoint iam;
+    struct http_client *http;
+    long budget_ms; /* what is left of the login's time for AWS calls */
+};
+
+struct query_param {
+    const char *name;
+    const char *value; /* may be a code: the form body is a secret */
+};
+
+/* Calls action with params; on AWS_OK *body holds the response body (a
+ * secret, the caller frees it).  st is filled in either way. */
+enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
+                           const char *action, const struct query_param *params,
+                           size_t count, struct secret **body,
+                           struct aws_status *st);
+
+/* The form body "Action=...&Version=...&k=v..." (RFC 3986 encoding). */
+struct secret *query_form(const char *action, const char *version,
+                          const struct query_param *params, size_t count);
+
+/* Reads an ErrorResponse body into st (code, message, request id). */
+bool query_parse_error(const char *body, size_t len, struct aws_status *st);
+
+/* Whether an answer is worth another attempt: throttling and server
+ * errors are; AccessDenied and every other client error never are. */
+bool query_retryable(long http_status, const char *code);
+
+/* Seconds between our signing time and an HTTP Date header; false when
+ * the header cannot be read. */
+bool query_clock_skew(const char *date_header, long long signed_at,
+                      long long *skew);
+
+#endif
