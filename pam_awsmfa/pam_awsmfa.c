@@ -251,6 +251,7 @@ static int try_code(struct login *lg, bool *again)
     char question[512];
     snprintf(question, sizeof(question),
              "AWS MFA code for %s (%s): ", lg->id.iam_user, lg->serial);
+    *again = false;
     struct secret *typed = prompt_secret(lg->pamh, question);
     if (typed == NULL) {
         log_decision(lg, LOG_NOTICE, "denied", "no code given");

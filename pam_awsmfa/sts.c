@@ -41,10 +41,10 @@ static bool take_credential(void *ctx, const char *path, const char *text)
 {
     struct credential_reader *r = ctx;
     struct aws_credentials *out = r->out;
-    if (!xml_path_ends(path, "Result/Credentials/AccessKeyId") &&
-        !xml_path_ends(path, "Result/Credentials/SecretAccessKey") &&
-        !xml_path_ends(path, "Result/Credentials/SessionToken") &&
-        !xml_path_ends(path, "Result/Credentials/Expiration"))
+    if (!xml_path_ends(path, "Credentials/AccessKeyId") &&
+        !xml_path_ends(path, "Credentials/SecretAccessKey") &&
+        !xml_path_ends(path, "Credentials/SessionToken") &&
+        !xml_path_ends(path, "Credentials/Expiration"))
         return true;
     bool ok = true;
     if (xml_path_ends(path, "AccessKeyId")) {
