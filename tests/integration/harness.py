@@ -150,7 +150,9 @@ class Bastion:
     def service(self, lines=None, args=""):
         """Writes the PAM service file; the module line gets args."""
         config = os.path.join(self.dir, "pam_awsmfa.conf")
-        module = f"{MODULE} config={config} {args}".strip()
+        if "config=" not in args:
+            args = f"config={config} {args}"
+        module = f"{MODULE} {args}".strip()
         text = lines or [f"auth required {module}",
                          "account required pam_permit.so",
                          f"session required {module}"]
@@ -210,6 +212,9 @@ class Bastion:
             with open(self.syslog_path) as f:
                 syslog = f.read()
         return Result(proc, pam_env, syslog, elapsed)
+
+    def forget_sessions(self):
+        shutil.rmtree(self.session_dir, ignore_errors=True)
 
     def session_file(self):
         return os.path.join(self.session_dir, str(self.uid), "session.json")

@@ -43,6 +43,7 @@ class LoginTest(unittest.TestCase):
     def setUp(self):
         self.b = self.bastion
         self.b.emu.reset()
+        self.b.forget_sessions()
         self.b.config()
         self.b.service()
 
