@@ -61,13 +61,17 @@ static void log_decision(struct login *lg, int priority, const char *outcome,
     audit_log(lg->pamh, priority, &rec);
 }
 
+/* Refusals that another attempt in the same conversation cannot change
+ * return PAM_MAXTRIES: OpenSSH would otherwise run keyboard-interactive
+ * again (three times by default), repeating the wait and the message.
+ * The decision line in the log names the real cause. */
 static int refuse_aws(struct login *lg, const struct aws_status *st)
 {
     struct explanation why;
     explain_failure(st, lg->id.iam_user, &why);
     prompt_error(lg->pamh, "%s", why.user);
     log_decision(lg, LOG_ERR, "error", why.log);
-    return st->result == AWS_API_ERROR ? PAM_AUTH_ERR : PAM_AUTHINFO_UNAVAIL;
+    return PAM_MAXTRIES;
 }
 
 static int read_config(struct login *lg, int argc, const char **argv)
@@ -82,25 +86,51 @@ static int read_config(struct login *lg, int argc, const char **argv)
     return PAM_SERVICE_ERR;
 }
 
+static bool lookup_account(struct login *lg, const char *name)
+{
+    struct passwd *pw = pam_modutil_getpwnam(lg->pamh, name);
+    if (pw == NULL)
+        return false;
+    lg->user = name;
+    lg->uid = pw->pw_uid;
+    lg->gid = pw->pw_gid;
+    return true;
+}
+
 static int find_user(struct login *lg)
 {
-    int rc = pam_get_user(lg->pamh, &lg->user, NULL);
-    if (rc != PAM_SUCCESS || lg->user == NULL || lg->user[0] == '\0') {
+    const char *name = NULL;
+    int rc = pam_get_user(lg->pamh, &name, NULL);
+    if (rc != PAM_SUCCESS || name == NULL || name[0] == '\0') {
         log_decision(lg, LOG_ERR, "error", "no user name from PAM");
         return PAM_USER_UNKNOWN;
     }
-    struct passwd *pw = pam_modutil_getpwnam(lg->pamh, lg->user);
-    if (pw == NULL) {
-        /* Ask anyway, so the prompt does not tell which names exist; the
-         * answer goes nowhere.  (OpenSSH answers for unknown users with a
-         * fake password of its own.) */
-        secret_free(prompt_secret(lg->pamh, "AWS MFA code: "));
-        log_decision(lg, LOG_NOTICE, "denied", "no such Linux user");
-        return PAM_USER_UNKNOWN;
-    }
-    lg->uid = pw->pw_uid;
-    lg->gid = pw->pw_gid;
-    return PAM_SUCCESS;
+    if (lookup_account(lg, name))
+        return PAM_SUCCESS;
+    lg->user = name;
+    /* Ask anyway, so the prompt does not tell which names exist; the
+     * answer goes nowhere.  (OpenSSH answers for unknown users with a
+     * fake password of its own.) */
+    secret_free(prompt_secret(lg->pamh, "AWS MFA code: "));
+    log_decision(lg, LOG_NOTICE, "denied", "no such Linux user");
+    return PAM_USER_UNKNOWN;
+}
+
+/* Whose session file the session side checks.  sudo sets PAM_USER to the
+ * target user after authentication and PAM_RUSER to the operator who
+ * authenticated, whose session it is. */
+static int find_session_owner(struct login *lg)
+{
+    const void *ruser = NULL;
+    if (pam_get_item(lg->pamh, PAM_RUSER, &ruser) == PAM_SUCCESS &&
+        ruser != NULL && lookup_account(lg, ruser))
+        return PAM_SUCCESS;
+    const char *name = NULL;
+    if (pam_get_user(lg->pamh, &name, NULL) == PAM_SUCCESS && name != NULL &&
+        lookup_account(lg, name))
+        return PAM_SUCCESS;
+    log_decision(lg, LOG_ERR, "error", "no such Linux user for the session");
+    return PAM_SESSION_ERR;
 }
 
 static int find_identity(struct login *lg)
@@ -226,7 +256,7 @@ static int refuse_device(struct login *lg, enum device_verdict verdict)
         log = "configured mfa_serial is not registered to the IAM user";
     }
     log_decision(lg, LOG_NOTICE, "denied", log);
-    return PAM_AUTH_ERR;
+    return PAM_MAXTRIES;
 }
 
 static int pick_device(struct login *lg)
@@ -412,7 +442,7 @@ static int check_session(pam_handle_t *pamh, int argc, const char **argv)
     struct login lg = {.pamh = pamh};
     int rc = read_config(&lg, argc, argv);
     if (rc == PAM_SUCCESS)
-        rc = find_user(&lg);
+        rc = find_session_owner(&lg);
     if (rc == PAM_SUCCESS)
         rc = session_check(&lg, key_id);
     config_free(&lg.cfg);
