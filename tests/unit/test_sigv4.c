@@ -236,10 +236,12 @@ static void test_suite(void **state)
 {
     (void)state;
     const char *dir = getenv("AWSMFA_SIGV4_SUITE");
-    if (dir == NULL || opendir(dir) == NULL)
+    DIR *suite = dir ? opendir(dir) : NULL;
+    if (suite == NULL)
         fail_msg("AWSMFA_SIGV4_SUITE (%s) must name AWS's SigV4 test "
                  "suite folder (../shared/sigv4-suite)",
                  dir ? dir : "unset");
+    closedir(suite);
     int ran = 0;
     walk(dir, &ran);
     printf("%d SigV4 vectors passed\n", ran);
