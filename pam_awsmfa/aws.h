@@ -46,7 +46,9 @@ struct aws_client_options {
 };
 
 /* One client per login: it keeps connections open between calls and
- * holds the login's overall deadline (now + timeout). */
+ * holds the login's time budget for AWS: `timeout` seconds in all, spent
+ * only while calls (and the waits between their retries) run, so the
+ * time a user takes to type a code does not count against it. */
 struct aws_client;
 
 struct aws_client *aws_client_new(const struct aws_client_options *opts);
@@ -82,7 +84,9 @@ struct aws_credentials {
 };
 
 /* GetSessionToken with SerialNumber, TokenCode and DurationSeconds.
- * AccessDenied (wrong or reused code) is never retried. */
+ * AccessDenied (wrong or reused code) is never retried.  Arguments
+ * outside AWS's limits (a code that is not 6 digits, a duration outside
+ * 900..129600) are refused with AWS_LOCAL_ERROR before anything is sent. */
 enum aws_result sts_get_session_token(struct aws_client *c,
                                       const char *serial_number,
                                       const char *token_code, long duration,
@@ -91,8 +95,37 @@ enum aws_result sts_get_session_token(struct aws_client *c,
 void aws_credentials_free(struct aws_credentials *cr);
 
 /* Default endpoints for a region (regional STS; IAM per partition) and
- * the region each signs with.  Returns false for a malformed region. */
+ * the region each signs with.  Returns false for a malformed region, or
+ * one of a partition whose endpoints must be configured explicitly. */
 bool aws_default_endpoint(const char *service, const char *region, char **url,
                           char **signing_region);
+
+/* AssumeRole with MFA: a role's temporary credentials.  external_id may
+ * be NULL.  Like GetSessionToken, AccessDenied is never retried. */
+struct sts_assume_role_request {
+    const char *role_arn;
+    const char *role_session_name; /* 2..64 of [\w+=,.@-] */
+    const char *serial_number;
+    const char *token_code;
+    long duration;
+    const char *external_id;
+};
+
+enum aws_result sts_assume_role(struct aws_client *c,
+                                const struct sts_assume_role_request *req,
+                                struct aws_credentials *out,
+                                struct aws_status *st);
+
+/* GetCallerIdentity: who the client's keys belong to. */
+struct aws_caller_identity {
+    char *arn;
+    char *account;
+    char *user_id;
+};
+
+enum aws_result sts_get_caller_identity(struct aws_client *c,
+                                        struct aws_caller_identity *out,
+                                        struct aws_status *st);
+void aws_caller_identity_free(struct aws_caller_identity *id);
 
 #endif

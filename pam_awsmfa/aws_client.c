@@ -1,3 +1,5 @@
+/* The client behind aws.h: keys, endpoints, one HTTPS handle and the
+ * login's time budget (struct aws_client is in query.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,9 @@ static void free_endpoint(struct aws_endpoint *ep)
 
 struct aws_client *aws_client_new(const struct aws_client_options *opts)
 {
+    if (opts->access_key_id == NULL || opts->secret_access_key == NULL ||
+        opts->timeout <= 0)
+        return NULL;
     struct aws_client *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return NULL;

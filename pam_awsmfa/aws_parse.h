@@ -17,10 +17,16 @@ bool iam_parse_devices_page(const char *body, size_t len,
                             struct mfa_device_list *list, bool *truncated,
                             char *marker, char *err, size_t errlen);
 
-/* A GetSessionToken (or AssumeRole) result, checked: every field present,
- * the key id well-formed, the expiration after now. */
-bool sts_parse_credentials(const char *body, size_t len, long long now,
-                           struct aws_credentials *out, char *err,
-                           size_t errlen);
+/* The Credentials of a result element (result is "GetSessionTokenResult"
+ * or "AssumeRoleResult"), checked: every field present once and not
+ * empty, the key id [A-Z0-9]{16,128}, the expiration after now. */
+bool sts_parse_credentials(const char *result, const char *body, size_t len,
+                           long long now, struct aws_credentials *out,
+                           char *err, size_t errlen);
+
+/* A GetCallerIdentity result: Arn, Account and UserId, all present. */
+bool sts_parse_caller_identity(const char *body, size_t len,
+                               struct aws_caller_identity *out, char *err,
+                               size_t errlen);
 
 #endif

@@ -19,9 +19,12 @@ struct http_client *http_client_new(const struct http_options *opts)
     struct http_client *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return NULL;
+    /* curl_easy_init runs curl_global_init on first use; libcurl 7.84
+     * and later do that safely in a threaded host. */
     c->curl = curl_easy_init();
     c->ca_file = opts->ca_file ? strdup(opts->ca_file) : NULL;
-    c->user_agent = strdup(opts->user_agent ? opts->user_agent : "");
+    c->user_agent = strdup(opts->user_agent ? opts->user_agent
+                                            : "pam_awsmfa/" PACKAGE_VERSION);
     if (c->curl == NULL || c->user_agent == NULL ||
         (opts->ca_file != NULL && c->ca_file == NULL)) {
         http_client_free(c);
@@ -53,7 +56,7 @@ static size_t collect_body(char *data, size_t size, size_t n, void *arg)
     size_t len = size * n;
     if (secret_len(resp->body) + len > HTTP_MAX_BODY) {
         snprintf(resp->error, sizeof(resp->error),
-                 "response larger than %d bytes", HTTP_MAX_BODY);
+                 "response too large (over %d bytes)", HTTP_MAX_BODY);
         return 0;
     }
     return secret_append(resp->body, data, len) ? len : 0;
@@ -89,8 +92,11 @@ static size_t collect_header(char *data, size_t size, size_t n, void *arg)
 }
 
 /* Everything that makes the request safe: https only, verification on,
- * no redirects, no proxy taken from the environment (a proxy must be
- * configured explicitly), no signals (PAM runs inside other programs). */
+ * no redirects, no signals (PAM runs inside other programs), bodies over
+ * the cap refused from their Content-Length already.  A proxy is never
+ * taken from the environment (https_proxy of whoever runs sudo must not
+ * steer the login's traffic): CURLOPT_PROXY "" turns that off.  There is
+ * no proxy option yet; one would be set here, explicitly. */
 static CURLcode set_safety(struct http_client *c, long timeout_ms)
 {
     CURL *h = c->curl;
@@ -107,6 +113,9 @@ static CURLcode set_safety(struct http_client *c, long timeout_ms)
         rc = curl_easy_setopt(h, CURLOPT_PROXY, "");
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                              (curl_off_t)HTTP_MAX_BODY);
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     if (rc == CURLE_OK)
@@ -145,12 +154,27 @@ static enum http_result classify(CURLcode rc, struct http_response *resp)
 {
     if (rc == CURLE_OK)
         return HTTP_DONE;
-    if (rc == CURLE_WRITE_ERROR && resp->error[0] != '\0')
+    if ((rc == CURLE_WRITE_ERROR && resp->error[0] != '\0') ||
+        rc == CURLE_FILESIZE_EXCEEDED) {
+        snprintf(resp->error, sizeof(resp->error),
+                 "response too large (over %d bytes)", HTTP_MAX_BODY);
         return HTTP_TOO_LARGE;
+    }
     if (resp->error[0] == '\0')
         snprintf(resp->error, sizeof(resp->error), "%s",
                  curl_easy_strerror(rc));
-    return rc == CURLE_OPERATION_TIMEDOUT ? HTTP_TIMED_OUT : HTTP_FAILED;
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return HTTP_TIMED_OUT;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+        return HTTP_REFUSED;
+    default:
+        return HTTP_FAILED;
+    }
 }
 
 enum http_result http_post(struct http_client *c, const char *url,
@@ -159,6 +183,11 @@ enum http_result http_post(struct http_client *c, const char *url,
                            struct http_response *resp)
 {
     http_response_clear(resp);
+    if (timeout_ms <= 0) {
+        /* libcurl would read 0 as "no limit". */
+        snprintf(resp->error, sizeof(resp->error), "time limit reached");
+        return HTTP_TIMED_OUT;
+    }
     resp->body = secret_new();
     struct curl_slist *list = NULL;
     bool ok = resp->body != NULL;

@@ -12,8 +12,8 @@
 #define HTTP_MAX_BODY (1024 * 1024)
 
 struct http_options {
-    const char *ca_file; /* NULL: the system trust store */
-    const char *user_agent;
+    const char *ca_file;    /* NULL: the system trust store */
+    const char *user_agent; /* NULL: "pam_awsmfa/" PACKAGE_VERSION */
 };
 
 /* Holds one libcurl handle, so that successive requests of a login reuse
@@ -27,6 +27,9 @@ enum http_result {
     HTTP_DONE,   /* a complete response arrived (any status) */
     HTTP_FAILED, /* connect, TLS, reset, malformed HTTP */
     HTTP_TIMED_OUT,
+    HTTP_REFUSED,  /* a certificate that failed verification, an unusable
+                      CA file, a URL that is not https: retrying cannot
+                      help */
     HTTP_TOO_LARGE /* the body passed HTTP_MAX_BODY */
 };
 

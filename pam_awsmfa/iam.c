@@ -1,3 +1,5 @@
+/* IAM ListMFADevices (aws.h): every page of a user's MFA devices, told
+ * apart as TOTP (usable with STS) or FIDO (not). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,8 @@
 /* IAM answers with at most 1000 items a page; a user has at most 8
  * devices, so more pages than this means a server that loops. */
 #define MAX_PAGES 100
+/* Asked for per page; IAM's own default is 100 as well. */
+#define PAGE_SIZE "100"
 
 struct page_reader {
     struct mfa_device_list *list;
@@ -94,10 +98,13 @@ static enum aws_result list_page(struct aws_client *c, const char *user,
                                  struct mfa_device_list *out,
                                  struct aws_status *st)
 {
-    struct query_param params[] = {{"UserName", user}, {"Marker", marker}};
-    size_t n = marker[0] != '\0' ? 2 : 1;
+    struct query_param params[] = {
+        {"MaxItems", PAGE_SIZE},
+        {"UserName", user},
+        {"Marker", marker[0] != '\0' ? marker : NULL},
+    };
     struct secret *body = NULL;
-    if (query_call(c, &c->iam, "ListMFADevices", params, n, &body, st) !=
+    if (query_call(c, &c->iam, "ListMFADevices", params, 3, &body, st) !=
         AWS_OK)
         return st->result;
     char err[128];
@@ -107,27 +114,39 @@ static enum aws_result list_page(struct aws_client *c, const char *user,
     return ok ? AWS_OK : protocol_error(st, err);
 }
 
+/* Every page, in order; a server that repeats a Marker or never stops
+ * is refused rather than followed. */
+static enum aws_result list_pages(struct aws_client *c, const char *user_name,
+                                  struct mfa_device_list *out,
+                                  struct aws_status *st)
+{
+    char marker[IAM_MAX_MARKER] = "", previous[IAM_MAX_MARKER] = "";
+    bool truncated = true;
+    int attempts = 0;
+    enum aws_result res = AWS_OK;
+    for (int page = 0; truncated && res == AWS_OK; page++) {
+        if (page == MAX_PAGES)
+            return protocol_error(st, "more than 100 pages");
+        res = list_page(c, user_name, marker, &truncated, out, st);
+        attempts += st->attempts;
+        st->attempts = attempts;
+        if (res == AWS_OK && truncated && strcmp(marker, previous) == 0)
+            return protocol_error(st, "the same Marker twice");
+        snprintf(previous, sizeof(previous), "%s", marker);
+    }
+    return res;
+}
+
 enum aws_result iam_list_mfa_devices(struct aws_client *c,
                                      const char *user_name,
                                      struct mfa_device_list *out,
                                      struct aws_status *st)
 {
     memset(out, 0, sizeof(*out));
-    char marker[IAM_MAX_MARKER] = "", previous[IAM_MAX_MARKER] = "";
-    bool truncated = true;
-    int attempts = 0;
-    for (int page = 0; truncated; page++) {
-        if (page == MAX_PAGES)
-            return protocol_error(st, "too many pages");
-        if (list_page(c, user_name, marker, &truncated, out, st) != AWS_OK)
-            return st->result;
-        attempts += st->attempts;
-        st->attempts = attempts;
-        if (truncated && strcmp(marker, previous) == 0)
-            return protocol_error(st, "the same Marker twice");
-        snprintf(previous, sizeof(previous), "%s", marker);
-    }
-    return AWS_OK;
+    /* A half-read list must not be mistaken for the user's devices. */
+    if (list_pages(c, user_name, out, st) != AWS_OK)
+        mfa_device_list_free(out);
+    return st->result;
 }
 
 void mfa_device_list_free(struct mfa_device_list *list)

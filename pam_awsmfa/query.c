@@ -11,8 +11,8 @@
 #include "text.h"
 #include "xml.h"
 
-#define MAX_ATTEMPTS 4
 #define BACKOFF_BASE_MS 100
+#define CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
 
 static bool append(struct secret *s, const char *text)
 {
@@ -49,7 +49,8 @@ struct secret *query_form(const char *action, const char *version,
     bool ok = s != NULL && append_param(s, "Action", action, true) &&
               append_param(s, "Version", version, false);
     for (size_t i = 0; ok && i < count; i++)
-        ok = append_param(s, params[i].name, params[i].value, false);
+        ok = params[i].value == NULL ||
+             append_param(s, params[i].name, params[i].value, false);
     if (!ok) {
         secret_free(s);
         return NULL;
@@ -82,13 +83,15 @@ static long backoff_ms(int attempt)
     return (long)(r % (unsigned int)cap);
 }
 
+/* Every other 4xx (AccessDenied above all: a wrong or reused code) is
+ * final.  Retrying a refused code would also burn the user's next one. */
 bool query_retryable(long http_status, const char *code)
 {
     static const char *const throttled[] = {
         "Throttling",           "ThrottlingException",
         "RequestLimitExceeded", "TooManyRequestsException",
         "RequestThrottled",     NULL};
-    if (http_status >= 500 || http_status == 429)
+    if (http_status >= 500 && http_status <= 599)
         return true;
     for (const char *const *t = throttled; *t != NULL; t++) {
         if (strcmp(code, *t) == 0)
@@ -137,7 +140,9 @@ static bool take_error_field(void *ctx, const char *path, const char *text)
         f->has_code = true;
     } else if (xml_path_ends(path, "Error/Message")) {
         text_sanitize(f->st->message, sizeof(f->st->message), text);
-    } else if (xml_path_ends(path, "RequestId") && !f->st->request_id[0]) {
+    } else if ((xml_path_ends(path, "RequestId") ||
+                xml_path_ends(path, "RequestID")) &&
+               f->st->request_id[0] == '\0') {
         text_sanitize(f->st->request_id, sizeof(f->st->request_id), text);
     }
     return true;
@@ -174,14 +179,13 @@ static bool split_url(const char *url, char *host, size_t hostlen, char *path,
     return ok;
 }
 
-#define CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
-
 struct prepared {
     char host[512];
     char path[1024];
     struct secret *form;
 };
 
+/* "Name: value" in a secret (the token header is one). */
 static struct secret *header_line(const char *name, const char *value)
 {
     struct secret *s = secret_from_str(name);
@@ -192,7 +196,25 @@ static struct secret *header_line(const char *name, const char *value)
     return s;
 }
 
-/* Signs one attempt at signed_at and sends it. */
+#define MAX_LINES 6
+
+/* The header lines of one attempt: the signed ones, the Authorization
+ * that signs them, and the unsigned Content-Type and Expect. */
+static size_t build_lines(const struct sigv4_request *sr,
+                          const struct secret *auth, struct secret **lines)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sr->header_count; i++)
+        lines[n++] = header_line(sr->headers[i].name, sr->headers[i].value);
+    lines[n++] = auth ? header_line("Authorization", secret_str(auth)) : NULL;
+    lines[n++] = header_line("Content-Type", CONTENT_TYPE);
+    /* No "Expect: 100-continue" round trip for a small body. */
+    lines[n++] = secret_from_str("Expect:");
+    return n;
+}
+
+/* Signs one attempt at signed_at (host and x-amz-date, and the session
+ * token when there is one) and sends it. */
 static enum http_result attempt(struct aws_client *c,
                                 const struct aws_endpoint *ep,
                                 const struct prepared *req, long long signed_at,
@@ -202,32 +224,23 @@ static enum http_result attempt(struct aws_client *c,
     sigv4_amz_date(signed_at, amz_date);
     const char *token = c->session_token ? secret_str(c->session_token) : "";
     struct sigv4_header signed_headers[] = {
-        {"Content-Type", CONTENT_TYPE},
         {"Host", req->host},
         {"X-Amz-Date", amz_date},
         {"X-Amz-Security-Token", token},
     };
-    size_t n = c->session_token ? 4 : 3;
     struct sigv4_request sr = {"POST",
                                req->path,
                                "",
                                signed_headers,
-                               n,
+                               c->session_token ? 3 : 2,
                                secret_str(req->form),
                                secret_len(req->form)};
     struct sigv4_key key = {c->access_key_id, secret_str(c->secret_access_key),
                             ep->region, ep->service, amz_date};
     struct secret *auth = sigv4_authorization(&sr, &key);
-    struct secret *lines[6] = {NULL};
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        lines[count++] =
-            header_line(signed_headers[i].name, signed_headers[i].value);
-    lines[count++] =
-        auth ? header_line("Authorization", secret_str(auth)) : NULL;
-    /* No "Expect: 100-continue" round trip for a small body. */
-    lines[count++] = secret_from_str("Expect:");
-    const char *text[6];
+    struct secret *lines[MAX_LINES];
+    size_t count = build_lines(&sr, auth, lines);
+    const char *text[MAX_LINES];
     bool ok = true;
     for (size_t i = 0; i < count; i++) {
         ok = ok && lines[i] != NULL;
@@ -245,6 +258,25 @@ static enum http_result attempt(struct aws_client *c,
     return res;
 }
 
+/* AWS's own time in a refusal's message, when the Date header is gone:
+ * "Signature expired: A is now earlier than B (NOW - 15 min.)" and
+ * "Signature not yet current: A is still later than B (NOW + 15 min.)". */
+static bool skew_from_message(const char *message, long long signed_at,
+                              long long *skew)
+{
+    const char *open = strchr(message, '(');
+    struct tm tm = {0};
+    if (open == NULL ||
+        sscanf(open, "(%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return false;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *skew = (long long)timegm(&tm) - signed_at;
+    return true;
+}
+
+/* AWS refuses a time stamp more than 15 minutes off its clock. */
 static void note_skew(struct aws_status *st, const char *date,
                       long long signed_at)
 {
@@ -253,44 +285,51 @@ static void note_skew(struct aws_status *st, const char *date,
     if (strcmp(st->code, "RequestExpired") != 0 &&
         !(strcmp(st->code, "SignatureDoesNotMatch") == 0 && expired))
         return;
-    st->clock_skew_known = query_clock_skew(date, signed_at, &st->clock_skew);
+    st->clock_skew_known =
+        query_clock_skew(date, signed_at, &st->clock_skew) ||
+        skew_from_message(st->message, signed_at, &st->clock_skew);
 }
 
-/* Fills st from a complete response; returns whether to try again. */
-static bool judge_response(struct http_response *resp, long long signed_at,
-                           struct aws_status *st)
+/* A complete response that is not a 2xx. */
+static bool judge_refusal(const struct http_response *resp, long long signed_at,
+                          struct aws_status *st)
 {
-    st->http_status = resp->status;
-    if (resp->request_id[0] != '\0')
-        snprintf(st->request_id, sizeof(st->request_id), "%s",
-                 resp->request_id);
+    bool parsed =
+        query_parse_error(secret_str(resp->body), secret_len(resp->body), st);
+    if (parsed) {
+        st->result = AWS_API_ERROR;
+        note_skew(st, resp->date, signed_at);
+    } else if (resp->status >= 500) {
+        /* A load balancer's or proxy's page: AWS is not answering. */
+        st->result = AWS_NETWORK_ERROR;
+        snprintf(st->detail, sizeof(st->detail),
+                 "HTTP %ld with no AWS error in the body", resp->status);
+    } else {
+        st->result = AWS_PROTOCOL_ERROR;
+        snprintf(st->detail, sizeof(st->detail),
+                 "HTTP %ld with no readable AWS error", resp->status);
+    }
+    return query_retryable(resp->status, st->code);
+}
+
+bool query_judge(enum http_result res, const struct http_response *resp,
+                 long long signed_at, struct aws_status *st)
+{
+    st->http_status = res == HTTP_DONE ? resp->status : 0;
+    text_sanitize(st->request_id, sizeof(st->request_id), resp->request_id);
+    if (res != HTTP_DONE) {
+        text_sanitize(st->detail, sizeof(st->detail), resp->error);
+        st->result =
+            res == HTTP_TOO_LARGE ? AWS_PROTOCOL_ERROR : AWS_NETWORK_ERROR;
+        /* A timeout used up the time; a refused certificate or an
+         * oversized answer would only come again. */
+        return res == HTTP_FAILED;
+    }
     if (resp->status >= 200 && resp->status < 300) {
         st->result = AWS_OK;
         return false;
     }
-    bool parsed =
-        query_parse_error(secret_str(resp->body), secret_len(resp->body), st);
-    if (query_retryable(resp->status, st->code)) {
-        st->result = AWS_NETWORK_ERROR;
-        snprintf(st->detail, sizeof(st->detail), "HTTP %ld %s", resp->status,
-                 parsed ? st->code : "(no AWS error)");
-        return true;
-    }
-    st->result = parsed ? AWS_API_ERROR : AWS_PROTOCOL_ERROR;
-    if (!parsed)
-        snprintf(st->detail, sizeof(st->detail),
-                 "HTTP %ld with no readable AWS error", resp->status);
-    note_skew(st, resp->date, signed_at);
-    return false;
-}
-
-/* Fills st for a request that got no complete response. */
-static bool judge_failure(enum http_result res, struct http_response *resp,
-                          struct aws_status *st)
-{
-    text_sanitize(st->detail, sizeof(st->detail), resp->error);
-    st->result = res == HTTP_TOO_LARGE ? AWS_PROTOCOL_ERROR : AWS_NETWORK_ERROR;
-    return res == HTTP_FAILED;
+    return judge_refusal(resp, signed_at, st);
 }
 
 static bool prepare(const struct aws_endpoint *ep, const char *action,
@@ -333,7 +372,7 @@ enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
     struct prepared req = {0};
     struct http_response resp = {0};
     bool again = prepare(ep, action, params, count, &req, st);
-    for (int n = 0; again && n < MAX_ATTEMPTS; n++) {
+    for (int n = 0; again && n < QUERY_MAX_ATTEMPTS; n++) {
         if (n > 0 && !wait_before_retry(c, n))
             break;
         if (c->budget_ms <= 0) {
@@ -346,8 +385,7 @@ enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
         c->budget_ms -= now_ms() - start;
         memset(st, 0, sizeof(*st));
         st->attempts = n + 1;
-        again = res == HTTP_DONE ? judge_response(&resp, signed_at, st)
-                                 : judge_failure(res, &resp, st);
+        again = query_judge(res, &resp, signed_at, st);
     }
     if (st->result == AWS_OK) {
         *body = resp.body;

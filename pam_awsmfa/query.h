@@ -1,5 +1,6 @@
 /* The AWS Query protocol: a form-encoded POST, signed with SigV4, sent
- * with retries inside the login's time budget, the answer classified. */
+ * with retries inside the login's time budget, the answer classified.
+ * Internal to the aws room (iam.c, sts.c, aws_client.c). */
 #ifndef PAM_AWSMFA_QUERY_H
 #define PAM_AWSMFA_QUERY_H
 
@@ -9,6 +10,9 @@
 #include "aws.h"
 #include "http.h"
 #include "secret.h"
+
+/* HTTP requests for one call at most: the first and three retries. */
+#define QUERY_MAX_ATTEMPTS 4
 
 struct aws_endpoint {
     const char *url;
@@ -24,12 +28,15 @@ struct aws_client {
     struct aws_endpoint sts;
     struct aws_endpoint iam;
     struct http_client *http;
-    long budget_ms; /* what is left of the login's time for AWS calls */
+    /* What is left of the login's time for AWS calls, in milliseconds of
+     * the monotonic clock.  Only time spent in calls (and waits between
+     * attempts) counts: the user typing a code does not. */
+    long budget_ms;
 };
 
 struct query_param {
     const char *name;
-    const char *value; /* may be a code: the form body is a secret */
+    const char *value; /* NULL leaves the parameter out; may be a code */
 };
 
 /* Calls action with params; on AWS_OK *body holds the response body (a
@@ -43,15 +50,22 @@ enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
 struct secret *query_form(const char *action, const char *version,
                           const struct query_param *params, size_t count);
 
-/* Reads an ErrorResponse body into st (code, message, request id). */
+/* Judges one attempt: res and resp are what http_post gave, signed_at
+ * the request's X-Amz-Date.  Fills st (result, code, message, request
+ * id, clock skew, detail) and returns whether another attempt may help. */
+bool query_judge(enum http_result res, const struct http_response *resp,
+                 long long signed_at, struct aws_status *st);
+
+/* Reads an ErrorResponse body into st (code, message, request id);
+ * false when the body holds no AWS error code. */
 bool query_parse_error(const char *body, size_t len, struct aws_status *st);
 
 /* Whether an answer is worth another attempt: throttling and server
  * errors are; AccessDenied and every other client error never are. */
 bool query_retryable(long http_status, const char *code);
 
-/* Seconds between our signing time and an HTTP Date header; false when
- * the header cannot be read. */
+/* Seconds from our signing time to an HTTP Date header (IMF-fixdate);
+ * false when the header cannot be read. */
 bool query_clock_skew(const char *date_header, long long signed_at,
                       long long *skew);
 

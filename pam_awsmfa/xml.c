@@ -1,7 +1,6 @@
 #include "xml.h"
 
 #include <expat.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,6 +60,10 @@ static void on_end(void *arg, const XML_Char *name)
 {
     struct reader *r = arg;
     (void)name;
+    /* After a stop expat may still end an empty element whose start was
+     * refused: the path bookkeeping must not move then. */
+    if (r->problem != NULL)
+        return;
     if (secret_len(r->text) > 0) {
         const char *text = trimmed((char *)secret_str(r->text));
         if (*text != '\0' && !r->fn(r->ctx, r->path, text))
@@ -98,26 +101,37 @@ static void setup(struct reader *r)
     XML_SetStartDoctypeDeclHandler(r->parser, on_doctype);
 }
 
+/* Runs expat over the document; the reader's problem (or expat's own
+ * complaint) goes to err. */
+static bool parse(struct reader *r, const char *doc, size_t len, char *err,
+                  size_t errlen)
+{
+    setup(r);
+    enum XML_Status st = XML_Parse(r->parser, doc, (int)len, XML_TRUE);
+    if (r->problem != NULL)
+        snprintf(err, errlen, "%s", r->problem);
+    else if (st != XML_STATUS_OK)
+        snprintf(err, errlen, "not XML (%s at line %lu)",
+                 XML_ErrorString(XML_GetErrorCode(r->parser)),
+                 (unsigned long)XML_GetCurrentLineNumber(r->parser));
+    return st == XML_STATUS_OK && r->problem == NULL;
+}
+
 bool xml_read(const char *doc, size_t len, xml_text_fn fn, void *ctx, char *err,
               size_t errlen)
 {
     struct reader r = {.fn = fn, .ctx = ctx};
+    bool ok = false;
+    if (len > XML_MAX_DOC) {
+        snprintf(err, errlen, "XML larger than %d bytes", XML_MAX_DOC);
+        return false;
+    }
     r.parser = XML_ParserCreateNS("UTF-8", '|');
     r.text = secret_new();
-    if (r.parser == NULL || r.text == NULL) {
+    if (r.parser == NULL || r.text == NULL)
         snprintf(err, errlen, "out of memory");
-    } else if (len > (size_t)INT32_MAX) {
-        snprintf(err, errlen, "XML too large");
-    } else {
-        setup(&r);
-        enum XML_Status st = XML_Parse(r.parser, doc, (int)len, XML_TRUE);
-        if (st != XML_STATUS_OK && r.problem == NULL)
-            r.problem = XML_ErrorString(XML_GetErrorCode(r.parser));
-        if (r.problem != NULL)
-            snprintf(err, errlen, "%s", r.problem);
-    }
-    bool ok = r.parser != NULL && r.text != NULL && r.problem == NULL &&
-              len <= (size_t)INT32_MAX;
+    else
+        ok = parse(&r, doc, len, err, errlen);
     if (r.parser != NULL)
         XML_ParserFree(r.parser);
     secret_free(r.text);

@@ -1,8 +1,8 @@
 /* Reading AWS's XML answers with expat: every leaf element's text is
  * handed to a callback with its path of local names from the root, e.g.
  * "GetSessionTokenResponse/GetSessionTokenResult/Credentials/AccessKeyId".
- * Namespaces are dropped, text is trimmed, a DOCTYPE is refused, depth
- * and text length are bounded. */
+ * Namespaces are dropped, text is trimmed, a DOCTYPE is refused (so no
+ * entity can expand), depth, text and document length are bounded. */
 #ifndef PAM_AWSMFA_XML_H
 #define PAM_AWSMFA_XML_H
 
@@ -11,6 +11,7 @@
 
 #define XML_MAX_DEPTH 16
 #define XML_MAX_TEXT (256 * 1024)
+#define XML_MAX_DOC (1024 * 1024)
 
 /* Called for each element with text; returns false to stop (an error).
  * text is NUL-terminated and wiped after the call. */
