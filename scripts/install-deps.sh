@@ -8,7 +8,8 @@ libpam0g-dev libcurl4-openssl-dev libssl-dev libjson-c-dev libexpat1-dev
 libcmocka-dev libpam-wrapper libpamtest0-dev
 python3 python3-botocore awscli oathtool openssl ca-certificates
 pamtester openssh-server openssh-client sudo expect python3-pexpect
-valgrind clang groff-base zsh"
+valgrind clang groff-base zsh
+debhelper dh-autoreconf dpkg-dev fakeroot lintian git"
 
 missing=""
 for p in $PACKAGES; do

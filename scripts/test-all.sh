@@ -47,6 +47,7 @@ step asan-build build "$top/build-asan" CFLAGS="-g -O1 $SAN" LDFLAGS="$SAN"
 step asan-check env ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     sh -c "cd '$top/build-asan' && make -s -j$jobs check || { tail -200 test-suite.log; exit 1; }"
+step package env BUILD_DIR="$top/build" "$top/scripts/package-test.sh"
 step valgrind-check check "$top/build" AWSMFA_TEST_WRAPPER="$VALGRIND"
 
 passed=0

@@ -21,7 +21,10 @@ from emulator import Emulator  # noqa: E402
 from totp import totp_code  # noqa: E402
 
 ACCOUNT = "123456789012"
-MODULE = os.path.join(TOP_BUILDDIR, ".libs", "pam_awsmfa.so")
+# The module under test: the build's, or (AWSMFA_TEST_MODULE) an installed
+# one, as the package test uses.
+MODULE = os.environ.get("AWSMFA_TEST_MODULE") or os.path.join(
+    TOP_BUILDDIR, ".libs", "pam_awsmfa.so")
 PAMDRIVE = os.path.join(TOP_BUILDDIR, "tests", "integration", "pamdrive")
 SHIM = os.path.join(TOP_BUILDDIR, "tests", "integration", ".libs",
                     "syslog_capture.so")
