@@ -375,7 +375,9 @@ static int hand_over(struct login *lg)
     prompt_info(lg->pamh, lg->flags,
                 "AWS session for IAM user %s is valid until %s.",
                 lg->id.iam_user, until);
-    log_decision(lg, LOG_INFO, "granted", until);
+    char reason[64];
+    snprintf(reason, sizeof(reason), "session valid until %s", until);
+    log_decision(lg, LOG_INFO, "granted", reason);
     return PAM_SUCCESS;
 }
 

@@ -51,7 +51,8 @@ def main():
             print(f"    {name}={shown}")
         print("--- decision logged to syslog (authpriv):")
         for line in r.syslog.splitlines():
-            print("    " + line.split("\t", 1)[-1])
+            if "pam_awsmfa(" in line:
+                print("    " + line.split("\t", 1)[-1])
         print(f"--- session file {b.session_file()} "
               f"(mode {os.stat(b.session_file()).st_mode & 0o777:o})")
         creds = {k: v for k, v in r.env.items() if k.startswith("AWS_")}

@@ -97,7 +97,8 @@ class LoginTest(unittest.TestCase):
 
         # One decision line, with the request id; no secret in any output.
         self.assertRegex(r.syslog, r"user=\S+ iam_user=alice device=\S+ "
-                         r"outcome=granted reason=\S+ request_id=\S+")
+                         r"outcome=granted reason=\"session valid until \S+Z\" "
+                         r"request_id=\S+")
         outputs = r.syslog + r.out + r.err
         self.assertNoSecretsIn(outputs, code, doc["SecretAccessKey"],
                                doc["SessionToken"],
