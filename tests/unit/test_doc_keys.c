@@ -16,8 +16,7 @@ static char *read_man_page(void)
 {
     const char *top = getenv("top_srcdir");
     char path[4096];
-    snprintf(path, sizeof(path), "%s/doc/pam_awsmfa.conf.5",
-             top ? top : ".");
+    snprintf(path, sizeof(path), "%s/doc/pam_awsmfa.conf.5", top ? top : ".");
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     static char text[65536];
@@ -36,8 +35,7 @@ static void test_every_key_documented(void **state)
         char tag[128];
         snprintf(tag, sizeof(tag), ".TP\n.B %s\n", *key);
         if (strstr(page, tag) == NULL)
-            fail_msg("key %s is not documented in pam_awsmfa.conf(5)",
-                     *key);
+            fail_msg("key %s is not documented in pam_awsmfa.conf(5)", *key);
         count++;
     }
     assert_true(count >= 11);
