@@ -8,7 +8,9 @@
 
 static void explain_skew(const struct aws_status *st, struct explanation *out)
 {
-    long long minutes = llabs(st->clock_skew) / 60;
+    /* Rounded: the skew is measured against the answer's Date, a second
+     * or so after signing. */
+    long long minutes = (llabs(st->clock_skew) + 30) / 60;
     const char *way = st->clock_skew > 0 ? "behind" : "ahead of";
     snprintf(out->user, sizeof(out->user),
              "This server's clock is about %lld minutes %s AWS's, so AWS "
