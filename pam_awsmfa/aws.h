@@ -30,6 +30,8 @@ struct aws_status {
     bool clock_skew_known; /* AWS said the signature time was off */
     long long clock_skew;  /* AWS's clock minus ours, seconds (Date) */
     int attempts;          /* HTTP requests made for this call */
+    bool answer_lost;      /* a one-time code was sent but no answer came:
+                              AWS may have used it, so it was not resent */
 };
 
 struct aws_client_options {

@@ -46,6 +46,17 @@ static void explain_api_error(const struct aws_status *st, const char *iam_user,
              st->http_status, st->message);
 }
 
+static void explain_lost_answer(const struct aws_status *st,
+                                struct explanation *out)
+{
+    snprintf(out->user, sizeof(out->user),
+             "AWS's answer was lost on the way, and your code may already "
+             "have been used. Wait for the next code and log in again.");
+    snprintf(out->log, sizeof(out->log),
+             "answer lost after the code was sent (not resent): %s",
+             st->detail);
+}
+
 void explain_failure(const struct aws_status *st, const char *iam_user,
                      struct explanation *out)
 {
@@ -57,6 +68,10 @@ void explain_failure(const struct aws_status *st, const char *iam_user,
             explain_api_error(st, iam_user, out);
         return;
     case AWS_NETWORK_ERROR:
+        if (st->answer_lost) {
+            explain_lost_answer(st, out);
+            return;
+        }
         snprintf(out->user, sizeof(out->user),
                  "AWS cannot be reached from this server right now, so "
                  "your MFA code cannot be checked. Try again later. %s",
@@ -86,8 +101,9 @@ bool explain_code_refusal(const struct aws_status *st, const char *iam_user,
 {
     if (strstr(st->message, "unable to validate") != NULL) {
         snprintf(out->user, sizeof(out->user),
-                 "AWS cannot validate codes from MFA device %s for IAM user "
-                 "%s: the device is not that user's. %s",
+                 "AWS cannot validate codes from MFA device %s with the "
+                 "access key stored for IAM user %s: the device and the key "
+                 "belong to different IAM users. %s",
                  serial, iam_user, SEE_ADMIN);
         snprintf(out->log, sizeof(out->log),
                  "device not validated for this IAM user: %s", st->message);

@@ -201,6 +201,9 @@ enum http_result http_post(struct http_client *c, const char *url,
         rc = set_request(c, url, list, body, resp);
     if (rc == CURLE_OK)
         rc = curl_easy_perform(c->curl);
+    long sent = 0;
+    curl_easy_getinfo(c->curl, CURLINFO_REQUEST_SIZE, &sent);
+    resp->request_sent = sent > 0;
     if (rc == CURLE_OK)
         curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &resp->status);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);

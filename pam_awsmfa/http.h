@@ -39,6 +39,7 @@ struct http_response {
     char date[64];       /* the Date header, "" when absent */
     char request_id[64]; /* x-amzn-RequestId, "" when absent */
     char error[256];     /* why, for anything but HTTP_DONE */
+    bool request_sent;   /* the request left (AWS may have acted on it) */
 };
 
 /* POSTs body to url with the given header lines ("Name: value").  The

@@ -104,7 +104,7 @@ static enum aws_result list_page(struct aws_client *c, const char *user,
         {"Marker", marker[0] != '\0' ? marker : NULL},
     };
     struct secret *body = NULL;
-    if (query_call(c, &c->iam, "ListMFADevices", params, 3, &body, st) !=
+    if (query_call(c, &c->iam, "ListMFADevices", params, 3, false, &body, st) !=
         AWS_OK)
         return st->result;
     char err[128];

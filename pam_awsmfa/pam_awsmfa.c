@@ -74,24 +74,33 @@ static int refuse_aws(struct login *lg, const struct aws_status *st)
     return PAM_MAXTRIES;
 }
 
+static int not_configured(struct login *lg, const char *why)
+{
+    prompt_error(lg->pamh, "MFA login is not configured correctly on this "
+                           "server. Ask the administrator to check the "
+                           "system log.");
+    log_decision(lg, LOG_ERR, "error", why);
+    return PAM_SERVICE_ERR;
+}
+
 static int read_config(struct login *lg, int argc, const char **argv)
 {
     char err[512];
     if (config_load(&lg->cfg, argc, argv, err, sizeof(err)))
         return PAM_SUCCESS;
-    prompt_error(lg->pamh, "MFA login is not configured correctly on this "
-                           "server. Ask the administrator to check the "
-                           "system log.");
-    log_decision(lg, LOG_ERR, "error", err);
-    return PAM_SERVICE_ERR;
+    return not_configured(lg, err);
 }
 
+/* The account's own name (the first with its uid) is what the store is
+ * keyed by, so another name for the same uid, or a case-insensitive name
+ * service's "ALICE", cannot pass as unmapped. */
 static bool lookup_account(struct login *lg, const char *name)
 {
     struct passwd *pw = pam_modutil_getpwnam(lg->pamh, name);
     if (pw == NULL)
         return false;
-    lg->user = name;
+    struct passwd *owner = pam_modutil_getpwuid(lg->pamh, pw->pw_uid);
+    lg->user = owner != NULL ? owner->pw_name : pw->pw_name;
     lg->uid = pw->pw_uid;
     lg->gid = pw->pw_gid;
     return true;
@@ -133,6 +142,16 @@ static int find_session_owner(struct login *lg)
     return PAM_SESSION_ERR;
 }
 
+/* A session file that has expired is of no use to anyone: removed at the
+ * user's next login attempt, whatever its outcome. */
+static void forget_expired_session(struct login *lg)
+{
+    if (session_remove_if_expired(lg->cfg.session_dir, lg->uid,
+                                  (long long)time(NULL)) &&
+        lg->cfg.debug)
+        pam_syslog(lg->pamh, LOG_DEBUG, "removed the expired session file");
+}
+
 static int find_identity(struct login *lg)
 {
     char err[512] = "";
@@ -148,9 +167,8 @@ static int find_identity(struct login *lg)
         return PAM_SERVICE_ERR;
     }
     if (lg->cfg.unmapped == UNMAPPED_IGNORE) {
-        if (lg->cfg.debug)
-            log_decision(lg, LOG_DEBUG, "ignored",
-                         "no AWS identity (unmapped)");
+        log_decision(lg, LOG_INFO, "ignored",
+                     "no AWS identity, left to the rest of the stack");
         return PAM_IGNORE;
     }
     prompt_error(lg->pamh,
@@ -166,10 +184,8 @@ static int connect_aws(struct login *lg)
 {
     struct settings s;
     char err[256];
-    if (!settings_resolve(&lg->cfg, &s, err, sizeof(err))) {
-        log_decision(lg, LOG_ERR, "error", err);
-        return PAM_SERVICE_ERR;
-    }
+    if (!settings_resolve(&lg->cfg, &s, err, sizeof(err)))
+        return not_configured(lg, err);
     struct aws_client_options opts = {
         .access_key_id = lg->id.access_key_id,
         .secret_access_key = secret_str(lg->id.secret_access_key),
@@ -192,13 +208,17 @@ static int connect_aws(struct login *lg)
 static int list_devices(struct login *lg)
 {
     struct aws_status st;
-    if (iam_list_mfa_devices(lg->aws, lg->id.iam_user, &lg->devices, &st) ==
-        AWS_OK) {
-        snprintf(lg->request_id, sizeof(lg->request_id), "%s", st.request_id);
-        return PAM_SUCCESS;
-    }
+    enum aws_result res =
+        iam_list_mfa_devices(lg->aws, lg->id.iam_user, &lg->devices, &st);
     snprintf(lg->request_id, sizeof(lg->request_id), "%s", st.request_id);
-    return refuse_aws(lg, &st);
+    if (res != AWS_OK)
+        return refuse_aws(lg, &st);
+    if (lg->cfg.debug)
+        pam_syslog(lg->pamh, LOG_DEBUG,
+                   "ListMFADevices: %zu devices, %zu TOTP, %d requests",
+                   lg->devices.count, device_totp_count(&lg->devices),
+                   st.attempts);
+    return PAM_SUCCESS;
 }
 
 static int ask_device(struct login *lg)
@@ -329,7 +349,8 @@ static int verify_code(struct login *lg)
         if (rc == PAM_SUCCESS)
             return rc;
     }
-    return rc == PAM_AUTH_ERR && again ? PAM_MAXTRIES : rc;
+    /* Out of tries, or a refusal no other code can change. */
+    return rc == PAM_AUTH_ERR ? PAM_MAXTRIES : rc;
 }
 
 static bool put_environment(struct login *lg, const struct session_record *r)
@@ -419,6 +440,8 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
     int rc = read_config(&lg, argc, argv);
     if (rc == PAM_SUCCESS)
         rc = find_user(&lg);
+    if (rc == PAM_SUCCESS)
+        forget_expired_session(&lg);
     if (rc == PAM_SUCCESS)
         rc = find_identity(&lg);
     if (rc == PAM_SUCCESS)

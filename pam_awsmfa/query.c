@@ -364,8 +364,8 @@ static bool wait_before_retry(struct aws_client *c, int attempt)
 
 enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
                            const char *action, const struct query_param *params,
-                           size_t count, struct secret **body,
-                           struct aws_status *st)
+                           size_t count, bool one_time_code,
+                           struct secret **body, struct aws_status *st)
 {
     memset(st, 0, sizeof(*st));
     *body = NULL;
@@ -386,6 +386,10 @@ enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
         memset(st, 0, sizeof(*st));
         st->attempts = n + 1;
         again = query_judge(res, &resp, signed_at, st);
+        if (again && one_time_code && res != HTTP_DONE && resp.request_sent) {
+            st->answer_lost = true;
+            again = false;
+        }
     }
     if (st->result == AWS_OK) {
         *body = resp.body;

@@ -40,11 +40,14 @@ struct query_param {
 };
 
 /* Calls action with params; on AWS_OK *body holds the response body (a
- * secret, the caller frees it).  st is filled in either way. */
+ * secret, the caller frees it).  st is filled in either way.  A call that
+ * carries a one-time code is not resent once a request has left with no
+ * answer back: AWS may have used the code, and a resend would be refused
+ * as a reused code, blaming the operator. */
 enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
                            const char *action, const struct query_param *params,
-                           size_t count, struct secret **body,
-                           struct aws_status *st);
+                           size_t count, bool one_time_code,
+                           struct secret **body, struct aws_status *st);
 
 /* The form body "Action=...&Version=...&k=v..." (RFC 3986 encoding). */
 struct secret *query_form(const char *action, const char *version,

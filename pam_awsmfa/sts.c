@@ -235,7 +235,8 @@ credentials_call(struct aws_client *c, const char *action,
                  struct aws_credentials *out, struct aws_status *st)
 {
     struct secret *body = NULL;
-    if (query_call(c, &c->sts, action, params, count, &body, st) != AWS_OK)
+    if (query_call(c, &c->sts, action, params, count, true, &body, st) !=
+        AWS_OK)
         return st->result;
     char result[64], err[128];
     snprintf(result, sizeof(result), "%sResult", action);
@@ -313,8 +314,8 @@ enum aws_result sts_get_caller_identity(struct aws_client *c,
 {
     memset(out, 0, sizeof(*out));
     struct secret *body = NULL;
-    if (query_call(c, &c->sts, "GetCallerIdentity", NULL, 0, &body, st) !=
-        AWS_OK)
+    if (query_call(c, &c->sts, "GetCallerIdentity", NULL, 0, false, &body,
+                   st) != AWS_OK)
         return st->result;
     char err[128];
     if (!sts_parse_caller_identity(secret_str(body), secret_len(body), out, err,
