@@ -9,3 +9,6 @@ mkdir -p "$build"
 cd "$build"
 [ -f Makefile ] || "$top/configure" -q --enable-werror "$@"
 make -s -j"$(nproc)"
+# The test programs too (the demo drives a login with pamdrive), without
+# running any test.
+make -s -j"$(nproc)" check TESTS= >/dev/null
