@@ -124,8 +124,12 @@ static void read_session(const char *dir, struct awsmfa_session *s, char *err,
     }
     s->state = AWSMFA_EXPIRED;
     /* Removed only when the file is still this user's and still expired
-     * when looked at again: a renewal in between is kept. */
-    session_remove_if_expired(dir, getuid(), s->now);
+     * when looked at again: a renewal in between is kept.  A test clock
+     * (AWSMFA_TEST_NOW) set ahead must not delete a session that is
+     * valid by the real clock, so the earlier of the two decides. */
+    long long real_now = (long long)time(NULL);
+    session_remove_if_expired(dir, getuid(),
+                              s->now < real_now ? s->now : real_now);
 }
 
 bool awsmfa_session_load(const struct awsmfa_where *where,

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -179,8 +180,18 @@ class ExpiredSession(Base):
                       done.stdout)
         self.assertNotIn(SECRET, done.stdout)
         self.assertNotIn(TOKEN, done.stdout)
+        # Expired by the test clock only: still valid by the real one, so
+        # it is kept (a test clock never deletes a live session).
+        self.assertTrue(self.s.exists(), "a session valid by the real "
+                        "clock was removed")
+
+    def test_expired_by_the_real_clock_is_removed(self):
+        past = int(time.time()) - 600
+        self.s.write(document(past, past - 3600))
+        done = self.s.run(["status"])
+        self.assertEqual(done.returncode, 1, done.stderr)
         self.assertFalse(self.s.exists(), "expired file not removed")
-        again = self.s.run(["status"], now=EXPIRES + 300)
+        again = self.s.run(["status"])
         self.assertEqual(again.returncode, 2)
         self.assertEqual(again.stderr, self.none_message())
 
@@ -204,7 +215,7 @@ class ExpiredSession(Base):
                 self.assertEqual(done.returncode, 1)
                 self.assertEqual(done.stdout, "")
                 self.assertEqual(done.stderr, self.message)
-                self.assertFalse(self.s.exists())
+                self.assertTrue(self.s.exists())
 
     def test_exec_refuses_and_runs_nothing(self):
         marker = os.path.join(self.s.home, "ran")

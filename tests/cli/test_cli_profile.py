@@ -158,12 +158,13 @@ class Snippet(unittest.TestCase):
 
     def test_non_interactive_and_other_shells_are_left_alone(self):
         self.s.write(document(E1))
-        for program in (["/bin/bash", "--norc", "-c"], ["/bin/zsh", "-f",
-                                                         "-c"],
+        script = f'. {self.s.snippet}; echo "${{AWS_SESSION_TOKEN-unset}}"'
+        for program in (["/bin/bash", "--norc", "-c"],
+                        ["/bin/zsh", "-f", "-c"],
                         ["/bin/dash", "-c"], ["/bin/dash", "-i", "-c"]):
             with self.subTest(program=program):
                 done = self.s.run(
-                    [f'. {self.s.snippet}; echo "${{AWS_SESSION_TOKEN-unset}}"'],
+                    [script],
                     now=E1 - 3600, program=program,
                     env={"PATH": f"{self.bin}:/usr/bin:/bin"})
                 self.assertEqual(done.returncode, 0, done.stderr)
