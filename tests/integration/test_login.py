@@ -114,6 +114,19 @@ class LoginTest(unittest.TestCase):
         self.assertEqual(len(b.calls("ListMFADevices")), 1)
         self.assertEqual(len(b.calls("GetSessionToken")), 1)
 
+    def test_expired_session_file_removed_at_next_login(self):
+        b = self.b
+        b.map_to("ivan")
+        r = b.login([b.code("ivan")])
+        self.assertEqual(r.rc, PAM["SUCCESS"], r)
+        doc = b.read_session()
+        doc["Expiration"] = "2020-01-01T00:00:00Z"
+        with open(b.session_file(), "w") as f:
+            json.dump(doc, f)
+        r = b.login([])
+        self.assertEqual(r.rc, PAM["CONV_ERR"], r)
+        self.assertFalse(os.path.exists(b.session_file()))
+
     def test_wrong_code_then_right_code(self):
         b = self.b
         b.map_to("bob")
