@@ -43,6 +43,8 @@ struct aws_client_options {
     const char *iam_endpoint;  /* https URL */
     const char *iam_region;    /* signing region for IAM */
     const char *ca_file;       /* NULL: system trust store */
+    const char *proxy;         /* http://host:port, NULL: direct */
+    const char *no_proxy;      /* hosts reached directly, NULL: none */
     long timeout;              /* seconds, for every call of this client */
     const char *user_agent;
 };

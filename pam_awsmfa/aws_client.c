@@ -34,7 +34,8 @@ struct aws_client *aws_client_new(const struct aws_client_options *opts)
     struct aws_client *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return NULL;
-    struct http_options http = {opts->ca_file, opts->user_agent};
+    struct http_options http = {opts->ca_file, opts->user_agent, opts->proxy,
+                                opts->no_proxy};
     c->access_key_id = strdup(opts->access_key_id);
     c->secret_access_key = secret_from_str(opts->secret_access_key);
     c->session_token =

@@ -82,6 +82,14 @@ static bool set_duration(struct config *cfg, const char *key, const char *value,
                         &cfg->duration, msg, msglen);
 }
 
+static bool set_role_duration(struct config *cfg, const char *key,
+                              const char *value, char *msg, size_t msglen)
+{
+    return parse_number(key, value, CONFIG_DURATION_MIN,
+                        CONFIG_ROLE_DURATION_MAX, &cfg->role_duration, msg,
+                        msglen);
+}
+
 static bool set_tries(struct config *cfg, const char *key, const char *value,
                       char *msg, size_t msglen)
 {
@@ -137,6 +145,31 @@ static bool is_path_char(char c)
     return is_host_char(c) || c == '/' || c == '_' || c == '~';
 }
 
+/* The host (a name, an IPv4 address or a bracketed IPv6 address) at p,
+ * then an optional :port; returns where it ends, NULL when malformed. */
+static const char *skip_host_port(const char *p, bool port_required)
+{
+    const char *host = p;
+    if (*p == '[') {
+        size_t n = strspn(p + 1, "0123456789abcdefABCDEF:.");
+        if (n < 2 || p[1 + n] != ']')
+            return NULL;
+        p += n + 2;
+    } else {
+        while (is_host_char(*p))
+            p++;
+        if (p == host)
+            return NULL;
+    }
+    if (*p != ':')
+        return port_required ? NULL : p;
+    char *end;
+    long port = strtol(p + 1, &end, 10);
+    if (p[1] < '0' || p[1] > '9' || port < 1 || port > 65535)
+        return NULL;
+    return end;
+}
+
 /* "https://host[:port][/path]": a DNS name, an IPv4 address or a
  * bracketed IPv6 address; no user info, query or fragment, which have no
  * place in an endpoint and could hide where requests really go. */
@@ -144,27 +177,8 @@ static bool is_https_url(const char *value)
 {
     if (strncmp(value, "https://", 8) != 0)
         return false;
-    const char *p = value + 8;
-    const char *host = p;
-    if (*p == '[') {
-        size_t n = strspn(p + 1, "0123456789abcdefABCDEF:.");
-        if (n < 2 || p[1 + n] != ']')
-            return false;
-        p += n + 2;
-    } else {
-        while (is_host_char(*p))
-            p++;
-        if (p == host)
-            return false;
-    }
-    if (*p == ':') {
-        char *end;
-        long port = strtol(p + 1, &end, 10);
-        if (p[1] < '0' || p[1] > '9' || port < 1 || port > 65535)
-            return false;
-        p = end;
-    }
-    if (*p != '\0' && *p != '/')
+    const char *p = skip_host_port(value + 8, false);
+    if (p == NULL || (*p != '\0' && *p != '/'))
         return false;
     while (is_path_char(*p))
         p++;
@@ -192,6 +206,54 @@ static bool set_iam_endpoint(struct config *cfg, const char *key,
                              const char *value, char *msg, size_t msglen)
 {
     return set_endpoint(&cfg->iam_endpoint, key, value, msg, msglen);
+}
+
+/* "http://host:port[/]": the proxy is asked to CONNECT, so the TLS to AWS
+ * is end to end and verified as without a proxy.  No user info: a
+ * password there would be a secret in a world-readable file. */
+static bool set_proxy(struct config *cfg, const char *key, const char *value,
+                      char *msg, size_t msglen)
+{
+    const char *end = strncmp(value, "http://", 7) == 0
+                          ? skip_host_port(value + 7, true)
+                          : NULL;
+    if (end == NULL || (strcmp(end, "") != 0 && strcmp(end, "/") != 0))
+        return bad_value(key, value,
+                         "an http:// URL with a host and a port, such as "
+                         "http://proxy.example:3128",
+                         msg, msglen);
+    return store_string(&cfg->proxy, value, msg, msglen);
+}
+
+/* Host names, domains (".example.com") or addresses, separated by
+ * commas, as libcurl's NOPROXY takes them; "*" alone means every host. */
+static bool is_host_list(const char *value)
+{
+    if (strcmp(value, "*") == 0)
+        return true;
+    const char *p = value;
+    for (;;) {
+        const char *start = p;
+        while (is_host_char(*p) || *p == ':' || *p == '[' || *p == ']')
+            p++;
+        if (p == start)
+            return false;
+        if (*p == '\0')
+            return true;
+        if (*p++ != ',')
+            return false;
+    }
+}
+
+static bool set_no_proxy(struct config *cfg, const char *key, const char *value,
+                         char *msg, size_t msglen)
+{
+    if (!is_host_list(value))
+        return bad_value(key, value,
+                         "host names, .domains or addresses separated by "
+                         "commas, or *",
+                         msg, msglen);
+    return store_string(&cfg->no_proxy, value, msg, msglen);
 }
 
 /* The CA bundle may be a link (as in /etc/ssl/certs), but what it names
@@ -226,6 +288,41 @@ static bool set_credentials_file(struct config *cfg, const char *key,
                                  const char *value, char *msg, size_t msglen)
 {
     return set_path(&cfg->credentials_file, key, value, msg, msglen);
+}
+
+static bool set_key_source(struct config *cfg, const char *key,
+                           const char *value, char *msg, size_t msglen)
+{
+    if (strcmp(value, "store") == 0)
+        cfg->key_source = KEY_SOURCE_STORE;
+    else if (strcmp(value, "user") == 0)
+        cfg->key_source = KEY_SOURCE_USER;
+    else
+        return bad_value(key, value, "store or user", msg, msglen);
+    return true;
+}
+
+/* A profile name as the AWS tools write it in a section header. */
+static bool set_user_profile(struct config *cfg, const char *key,
+                             const char *value, char *msg, size_t msglen)
+{
+    size_t len = strlen(value);
+    bool ok = len >= 1 && len <= 64;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = is_path_char(value[i]) && value[i] != '/';
+    if (!ok)
+        return bad_value(key, value, "1 to 64 of letters, digits and ._~-", msg,
+                         msglen);
+    return store_string(&cfg->user_profile, value, msg, msglen);
+}
+
+static bool set_user_aws_dir(struct config *cfg, const char *key,
+                             const char *value, char *msg, size_t msglen)
+{
+    if (value[0] != '/' && strncmp(value, "~/", 2) != 0)
+        return bad_value(key, value, "an absolute path or one under ~/", msg,
+                         msglen);
+    return store_string(&cfg->user_aws_dir, value, msg, msglen);
 }
 
 static bool set_session_dir(struct config *cfg, const char *key,
@@ -263,10 +360,16 @@ static const struct setter setters[] = {
     {"sts_endpoint", set_sts_endpoint},
     {"iam_endpoint", set_iam_endpoint},
     {"ca_file", set_ca_file},
+    {"proxy", set_proxy},
+    {"no_proxy", set_no_proxy},
     {"timeout", set_timeout},
     {"duration", set_duration},
+    {"role_duration", set_role_duration},
     {"tries", set_tries},
     {"credentials_file", set_credentials_file},
+    {"key_source", set_key_source},
+    {"user_profile", set_user_profile},
+    {"user_aws_dir", set_user_aws_dir},
     {"session_dir", set_session_dir},
     {"unmapped", set_unmapped},
     {"debug", set_debug},
@@ -275,9 +378,11 @@ static const struct setter setters[] = {
 #define SETTER_COUNT (sizeof(setters) / sizeof(setters[0]))
 
 const char *const config_keys[] = {
-    "region",      "sts_endpoint", "iam_endpoint", "ca_file",
-    "timeout",     "duration",     "tries",        "credentials_file",
-    "session_dir", "unmapped",     "debug",        NULL,
+    "region",        "sts_endpoint", "iam_endpoint",     "ca_file",
+    "proxy",         "no_proxy",     "timeout",          "duration",
+    "role_duration", "tries",        "credentials_file", "key_source",
+    "user_profile",  "user_aws_dir", "session_dir",      "unmapped",
+    "debug",         NULL,
 };
 
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) == SETTER_COUNT + 1,
@@ -417,12 +522,16 @@ static bool set_defaults(struct config *cfg, const char *path)
     memset(cfg, 0, sizeof(*cfg));
     cfg->timeout = 10;
     cfg->duration = 43200;
+    cfg->role_duration = CONFIG_ROLE_DURATION_DEFAULT;
     cfg->tries = 3;
     cfg->unmapped = UNMAPPED_DENY;
     cfg->path = strdup(path);
     cfg->credentials_file = strdup(CONFIG_DEFAULT_CREDENTIALS);
     cfg->session_dir = strdup(CONFIG_DEFAULT_SESSION_DIR);
-    return cfg->path && cfg->credentials_file && cfg->session_dir;
+    cfg->user_profile = strdup("default");
+    cfg->user_aws_dir = strdup("~/.aws");
+    return cfg->path && cfg->credentials_file && cfg->session_dir &&
+           cfg->user_profile && cfg->user_aws_dir;
 }
 
 bool config_load(struct config *cfg, int argc, const char **argv, char *err,
@@ -449,7 +558,11 @@ void config_free(struct config *cfg)
     free(cfg->sts_endpoint);
     free(cfg->iam_endpoint);
     free(cfg->ca_file);
+    free(cfg->proxy);
+    free(cfg->no_proxy);
     free(cfg->credentials_file);
     free(cfg->session_dir);
+    free(cfg->user_profile);
+    free(cfg->user_aws_dir);
     memset(cfg, 0, sizeof(*cfg));
 }

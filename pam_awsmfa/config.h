@@ -12,10 +12,19 @@
 /* AWS's limits for GetSessionToken's DurationSeconds (IAM users). */
 #define CONFIG_DURATION_MIN 900
 #define CONFIG_DURATION_MAX 129600
+/* ... and AssumeRole's; a role's own MaxSessionDuration (1 hour unless
+ * raised) may be lower, so roles ask for an hour unless told otherwise. */
+#define CONFIG_ROLE_DURATION_MAX 43200
+#define CONFIG_ROLE_DURATION_DEFAULT 3600
 
 enum unmapped_policy {
     UNMAPPED_DENY,  /* a Linux user with no credentials is refused */
     UNMAPPED_IGNORE /* ... or left to the rest of the stack (PAM_IGNORE) */
+};
+
+enum key_source {
+    KEY_SOURCE_STORE, /* the root-only credentials store */
+    KEY_SOURCE_USER   /* a profile of the user's own AWS files */
 };
 
 struct config {
@@ -24,11 +33,17 @@ struct config {
     char *sts_endpoint;     /* https URL; NULL = derived from region */
     char *iam_endpoint;     /* https URL; NULL = derived from region */
     char *ca_file;          /* NULL = the system's trust store */
+    char *proxy;            /* http://host:port, NULL = direct */
+    char *no_proxy;         /* hosts reached directly, NULL = none */
     long timeout;           /* seconds for all of a login's AWS calls */
     long duration;          /* DurationSeconds asked of STS */
+    long role_duration;     /* ... when the identity has a role */
     char *credentials_file; /* the root-only credentials store */
-    char *session_dir;      /* per-uid session files live below it */
-    long tries;             /* code attempts per login */
+    enum key_source key_source;
+    char *user_profile; /* the profile, with key_source = user */
+    char *user_aws_dir; /* its folder; a leading "~/" is the home */
+    char *session_dir;  /* per-uid session files live below it */
+    long tries;         /* code attempts per login */
     enum unmapped_policy unmapped;
     bool debug;
 };

@@ -12,6 +12,8 @@ struct http_client {
     CURL *curl;
     char *ca_file;
     char *user_agent;
+    char *proxy;    /* "" for none: also turns off the environment's */
+    char *no_proxy; /* NULL for none */
 };
 
 struct http_client *http_client_new(const struct http_options *opts)
@@ -25,8 +27,11 @@ struct http_client *http_client_new(const struct http_options *opts)
     c->ca_file = opts->ca_file ? strdup(opts->ca_file) : NULL;
     c->user_agent = strdup(opts->user_agent ? opts->user_agent
                                             : "pam_awsmfa/" PACKAGE_VERSION);
-    if (c->curl == NULL || c->user_agent == NULL ||
-        (opts->ca_file != NULL && c->ca_file == NULL)) {
+    c->proxy = strdup(opts->proxy ? opts->proxy : "");
+    c->no_proxy = opts->no_proxy ? strdup(opts->no_proxy) : NULL;
+    if (c->curl == NULL || c->user_agent == NULL || c->proxy == NULL ||
+        (opts->ca_file != NULL && c->ca_file == NULL) ||
+        (opts->no_proxy != NULL && c->no_proxy == NULL)) {
         http_client_free(c);
         return NULL;
     }
@@ -41,6 +46,8 @@ void http_client_free(struct http_client *c)
         curl_easy_cleanup(c->curl);
     free(c->ca_file);
     free(c->user_agent);
+    free(c->proxy);
+    free(c->no_proxy);
     free(c);
 }
 
@@ -95,8 +102,23 @@ static size_t collect_header(char *data, size_t size, size_t n, void *arg)
  * no redirects, no signals (PAM runs inside other programs), bodies over
  * the cap refused from their Content-Length already.  A proxy is never
  * taken from the environment (https_proxy of whoever runs sudo must not
- * steer the login's traffic): CURLOPT_PROXY "" turns that off.  There is
- * no proxy option yet; one would be set here, explicitly. */
+ * steer the login's traffic): only the configured one is set, "" when
+ * there is none, which turns the environment's off. */
+static CURLcode set_proxy(struct http_client *c)
+{
+    CURL *h = c->curl;
+    CURLcode rc = curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
+    if (rc == CURLE_OK && c->proxy[0] != '\0')
+        rc = curl_easy_setopt(h, CURLOPT_PROXYTYPE, (long)CURLPROXY_HTTP);
+    /* A tunnel (CONNECT) even for plain requests: nothing is ever sent
+     * to the proxy but the address to connect to. */
+    if (rc == CURLE_OK && c->proxy[0] != '\0')
+        rc = curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h, CURLOPT_NOPROXY, c->no_proxy);
+    return rc;
+}
+
 static CURLcode set_safety(struct http_client *c, long timeout_ms)
 {
     CURL *h = c->curl;
@@ -110,7 +132,7 @@ static CURLcode set_safety(struct http_client *c, long timeout_ms)
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     if (rc == CURLE_OK)
-        rc = curl_easy_setopt(h, CURLOPT_PROXY, "");
+        rc = set_proxy(c);
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     if (rc == CURLE_OK)

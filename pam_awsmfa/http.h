@@ -1,5 +1,6 @@
 /* One HTTPS POST with libcurl: TLS always verified, no redirects, no
- * proxies from the environment, a time limit and a size cap. */
+ * proxies from the environment (only the configured one), a time limit
+ * and a size cap. */
 #ifndef PAM_AWSMFA_HTTP_H
 #define PAM_AWSMFA_HTTP_H
 
@@ -14,6 +15,8 @@
 struct http_options {
     const char *ca_file;    /* NULL: the system trust store */
     const char *user_agent; /* NULL: "pam_awsmfa/" PACKAGE_VERSION */
+    const char *proxy;      /* http://host:port (CONNECT), NULL: none */
+    const char *no_proxy;   /* libcurl NOPROXY list, NULL: none */
 };
 
 /* Holds one libcurl handle, so that successive requests of a login reuse

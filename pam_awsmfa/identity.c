@@ -23,6 +23,8 @@ enum store_key {
     KEY_IAM_USER,
     KEY_SERIAL,
     KEY_ROLE,
+    KEY_EXTERNAL_ID,
+    KEY_SESSION_NAME,
     KEY_DURATION,
     KEY_COUNT
 };
@@ -30,7 +32,8 @@ enum store_key {
 static const char *const store_keys[KEY_COUNT] = {
     "aws_access_key_id", "aws_secret_access_key",
     "iam_user",          "mfa_serial",
-    "role_arn",          "duration",
+    "role_arn",          "external_id",
+    "role_session_name", "duration",
 };
 
 /* The whole store is checked, every section, so that a mistake shows at
@@ -83,6 +86,10 @@ static bool value_fits(enum store_key key, const char *value)
     case KEY_ROLE:
         return strncmp(value, "arn:", 4) == 0 &&
                only_chars(value, WORD "+=/:,.@-", 20, 2048);
+    case KEY_EXTERNAL_ID:
+        return only_chars(value, WORD "+=,.@:/-", 2, 1224);
+    case KEY_SESSION_NAME:
+        return only_chars(value, WORD "+=,.@-", 2, 64);
     default:
         return false;
     }
@@ -94,6 +101,8 @@ static const char *const key_rules[KEY_COUNT] = {
     "1 to 64 of letters, digits and +=,.@_-",
     "9 to 256 of letters, digits and +=/:,.@_-",
     "an ARN (arn:...), 20 to 2048 characters",
+    "2 to 1224 of letters, digits and +=,.@:/_-",
+    "2 to 64 of letters, digits and +=,.@_-",
     "a whole number from 900 to 129600",
 };
 
@@ -129,6 +138,10 @@ static char **text_field(struct identity *id, enum store_key key)
         return &id->iam_user;
     case KEY_SERIAL:
         return &id->mfa_serial;
+    case KEY_EXTERNAL_ID:
+        return &id->external_id;
+    case KEY_SESSION_NAME:
+        return &id->role_session_name;
     default:
         return &id->role_arn;
     }
@@ -200,31 +213,32 @@ static bool store_pair(void *ctx, unsigned line, const char *section,
     return false;
 }
 
-/* A section is complete when it has a key pair; the IAM user defaults to
- * the section's name, which must then be a valid IAM user name. */
+/* What a complete section lacks or has too much of, or NULL.  Without
+ * iam_user the module asks AWS whose key it is; the role keys only make
+ * sense with a role, and a role session lasts at most 12 hours. */
+static const char *section_problem(const struct store_reading *r)
+{
+    if (!r->seen[KEY_ID])
+        return "has no aws_access_key_id";
+    if (!r->seen[KEY_SECRET])
+        return "has no aws_secret_access_key";
+    if (r->current.role_arn == NULL &&
+        (r->seen[KEY_EXTERNAL_ID] || r->seen[KEY_SESSION_NAME]))
+        return "has external_id or role_session_name without role_arn";
+    if (r->current.role_arn != NULL &&
+        r->current.duration > CONFIG_ROLE_DURATION_MAX)
+        return "has a duration over 43200, the most a role session "
+               "can last";
+    return NULL;
+}
+
 static bool check_section(struct store_reading *r)
 {
-    const char *missing = !r->seen[KEY_ID]       ? store_keys[KEY_ID]
-                          : !r->seen[KEY_SECRET] ? store_keys[KEY_SECRET]
-                                                 : NULL;
-    if (missing != NULL) {
-        snprintf(r->err, sizeof(r->err), "%s:%u: section [%s] has no %s",
-                 r->shown, r->line, r->name, missing);
-        return false;
-    }
-    if (r->current.iam_user != NULL)
-        return true;
-    if (!value_fits(KEY_IAM_USER, r->name)) {
-        snprintf(r->err, sizeof(r->err),
-                 "%s:%u: section [%s] needs iam_user: its name is not a "
-                 "valid IAM user name",
-                 r->shown, r->line, r->name);
-        return false;
-    }
-    r->current.iam_user = strdup(r->name);
-    if (r->current.iam_user == NULL)
-        snprintf(r->err, sizeof(r->err), "out of memory");
-    return r->current.iam_user != NULL;
+    const char *problem = section_problem(r);
+    if (problem != NULL)
+        snprintf(r->err, sizeof(r->err), "%s:%u: section [%s] %s", r->shown,
+                 r->line, r->name, problem);
+    return problem == NULL;
 }
 
 /* Checks the section just read and keeps it if it is the wanted user's. */
@@ -354,5 +368,51 @@ void identity_free(struct identity *id)
     secret_free(id->secret_access_key);
     free(id->mfa_serial);
     free(id->role_arn);
+    free(id->external_id);
+    free(id->role_session_name);
     memset(id, 0, sizeof(id[0]));
+}
+
+/* The ARN's six parts are arn:PARTITION:iam::ACCOUNT:user/PATH/NAME; an
+ * IAM user's path may hold more slashes, its name none. */
+char *identity_user_from_arn(const char *arn, char *err, size_t errlen)
+{
+    const char *p = arn;
+    for (int colons = 0; colons < 5 && p != NULL; colons++) {
+        p = strchr(p, ':');
+        p = p ? p + 1 : NULL;
+    }
+    const char *service =
+        strncmp(arn, "arn:", 4) == 0 ? strchr(arn + 4, ':') : NULL;
+    bool is_iam =
+        service != NULL && strncmp(service, ":iam::", 6) == 0 && p != NULL;
+    const char *name = p ? strrchr(p, '/') : NULL;
+    if (!is_iam || strncmp(p, "user/", 5) != 0 || name == NULL ||
+        !value_fits(KEY_IAM_USER, name + 1)) {
+        char shown[128];
+        text_sanitize(shown, sizeof(shown), arn);
+        snprintf(err, errlen,
+                 "the access key belongs to %s, which is not an IAM user "
+                 "(set iam_user, or use an IAM user's key)",
+                 shown);
+        return NULL;
+    }
+    char *user = strdup(name + 1);
+    if (user == NULL)
+        snprintf(err, errlen, "out of memory");
+    return user;
+}
+
+void identity_session_name(const char *linux_user, char *out)
+{
+    size_t n = 0;
+    for (; linux_user[n] != '\0' && n < IDENTITY_SESSION_NAME_MAX; n++) {
+        char c = linux_user[n];
+        out[n] = strchr(WORD "+=,.@-", c) != NULL ? c : '-';
+    }
+    if (n < 2) {
+        memset(out + n, '-', 2 - n);
+        n = 2;
+    }
+    out[n] = '\0';
 }

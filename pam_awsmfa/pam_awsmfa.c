@@ -23,12 +23,14 @@
 #include "audit.h"
 #include "aws.h"
 #include "device.h"
+#include "exchange.h"
 #include "explain.h"
 #include "identity.h"
 #include "prompt.h"
 #include "session.h"
 #include "settings.h"
 #include "text.h"
+#include "userkeys.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -155,10 +157,39 @@ static void forget_expired_session(struct login *lg)
 static int find_identity(struct login *lg)
 {
     char err[512] = "";
-    enum identity_result found = identity_lookup(
-        lg->cfg.credentials_file, lg->user, &lg->id, err, sizeof(err));
+    enum identity_result found = IDENTITY_ERROR;
+    if (lg->cfg.key_source == KEY_SOURCE_STORE)
+        found = identity_lookup(lg->cfg.credentials_file, lg->user, &lg->id,
+                                err, sizeof(err));
+    else {
+        /* The user's own files are read with the user's privileges only,
+         * so that root's reach cannot be borrowed through links. */
+        PAM_MODUTIL_DEF_PRIVS(privs);
+        struct passwd *pw = pam_modutil_getpwuid(lg->pamh, lg->uid);
+        char dir[4096] = "";
+        if (pw != NULL)
+            userkeys_dir(lg->cfg.user_aws_dir, pw->pw_dir, dir, sizeof(dir));
+        snprintf(err, sizeof(err), "cannot take the user's privileges");
+        if (pw != NULL && pam_modutil_drop_priv(lg->pamh, &privs, pw) == 0) {
+            found = userkeys_lookup(dir, lg->uid, lg->cfg.user_profile, &lg->id,
+                                    err, sizeof(err));
+            if (pam_modutil_regain_priv(lg->pamh, &privs) != 0) {
+                identity_free(&lg->id);
+                found = IDENTITY_ERROR;
+                snprintf(err, sizeof(err), "cannot regain privileges");
+            }
+        }
+    }
     if (found == IDENTITY_FOUND)
         return PAM_SUCCESS;
+    /* The user's own files: the user may hear what is wrong with them. */
+    if (lg->cfg.key_source == KEY_SOURCE_USER &&
+        (found == IDENTITY_ERROR || lg->cfg.unmapped == UNMAPPED_DENY))
+        prompt_error(lg->pamh, "Your AWS key cannot be used: %s", err);
+    if (found == IDENTITY_ERROR && lg->cfg.key_source == KEY_SOURCE_USER) {
+        log_decision(lg, LOG_NOTICE, "denied", err);
+        return PAM_AUTH_ERR;
+    }
     if (found == IDENTITY_ERROR) {
         prompt_error(lg->pamh, "MFA login cannot read its credentials store. "
                                "Ask the administrator to check the system "
@@ -171,10 +202,11 @@ static int find_identity(struct login *lg)
                      "no AWS identity, left to the rest of the stack");
         return PAM_IGNORE;
     }
-    prompt_error(lg->pamh,
-                 "No AWS identity is set up for %s on this "
-                 "server. Ask the administrator to add one.",
-                 lg->user);
+    if (lg->cfg.key_source == KEY_SOURCE_STORE)
+        prompt_error(lg->pamh,
+                     "No AWS identity is set up for %s on this "
+                     "server. Ask the administrator to add one.",
+                     lg->user);
     log_decision(lg, LOG_NOTICE, "denied",
                  "no AWS identity for this Linux user");
     return PAM_USER_UNKNOWN;
@@ -194,15 +226,32 @@ static int connect_aws(struct login *lg)
         .iam_endpoint = s.iam_endpoint,
         .iam_region = s.iam_region,
         .ca_file = lg->cfg.ca_file,
+        .proxy = lg->cfg.proxy,
+        .no_proxy = lg->cfg.no_proxy,
         .timeout = lg->cfg.timeout,
         .user_agent = PACKAGE_NAME "/" PACKAGE_VERSION,
     };
     lg->aws = aws_client_new(&opts);
     settings_free(&s);
-    if (lg->aws != NULL)
+    if (lg->aws == NULL) {
+        log_decision(lg, LOG_CRIT, "error", "cannot set up the HTTPS client");
+        return PAM_BUF_ERR;
+    }
+    if (lg->id.iam_user != NULL)
         return PAM_SUCCESS;
-    log_decision(lg, LOG_CRIT, "error", "cannot set up the HTTPS client");
-    return PAM_BUF_ERR;
+    /* No iam_user in the store: AWS tells whose key it is. */
+    struct aws_status st;
+    struct aws_caller_identity caller;
+    if (sts_get_caller_identity(lg->aws, &caller, &st) != AWS_OK) {
+        struct explanation why;
+        explain_failure(&st, "(not known yet)", &why);
+        prompt_error(lg->pamh, "%s", why.user);
+        log_decision(lg, LOG_ERR, "error", why.log);
+        return PAM_MAXTRIES;
+    }
+    lg->id.iam_user = identity_user_from_arn(caller.arn, err, sizeof(err));
+    aws_caller_identity_free(&caller);
+    return lg->id.iam_user != NULL ? PAM_SUCCESS : not_configured(lg, err);
 }
 
 static int list_devices(struct login *lg)
@@ -320,20 +369,26 @@ static int try_code(struct login *lg, bool *again)
                      "malformed code, not sent to AWS");
         return PAM_AUTH_ERR;
     }
-    long duration = lg->id.duration ? lg->id.duration : lg->cfg.duration;
+    long duration = exchange_duration(&lg->id, &lg->cfg);
     struct aws_status st;
-    enum aws_result res = sts_get_session_token(lg->aws, lg->serial, code,
-                                                duration, &lg->creds, &st);
+    enum aws_result res = exchange_code(lg->aws, &lg->id, lg->user, lg->serial,
+                                        code, duration, &lg->creds, &st);
     secret_wipe(code, sizeof(code));
     snprintf(lg->request_id, sizeof(lg->request_id), "%s", st.request_id);
     if (res == AWS_OK)
         return PAM_SUCCESS;
+    struct explanation why;
+    if (exchange_explain_role_refusal(&st, &lg->id, duration, &why)) {
+        *again = false;
+        prompt_error(lg->pamh, "%s", why.user);
+        log_decision(lg, LOG_ERR, "error", why.log);
+        return PAM_MAXTRIES;
+    }
     if (res != AWS_API_ERROR || strcmp(st.code, "AccessDenied") != 0 ||
         st.clock_skew_known) {
         *again = false;
         return refuse_aws(lg, &st);
     }
-    struct explanation why;
     *again = explain_code_refusal(&st, lg->id.iam_user, lg->serial, &why);
     prompt_error(lg->pamh, "%s", why.user);
     log_decision(lg, LOG_NOTICE, "denied", why.log);

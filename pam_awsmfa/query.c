@@ -83,15 +83,17 @@ static long backoff_ms(int attempt)
     return (long)(r % (unsigned int)cap);
 }
 
-/* Every other 4xx (AccessDenied above all: a wrong or reused code) is
- * final.  Retrying a refused code would also burn the user's next one. */
+/* 429 Too Many Requests is throttling by definition (RFC 6585), from
+ * AWS or a proxy before it: the request was not acted on.  Every other
+ * 4xx (AccessDenied above all: a wrong or reused code) is final.
+ * Retrying a refused code would also burn the user's next one. */
 bool query_retryable(long http_status, const char *code)
 {
     static const char *const throttled[] = {
         "Throttling",           "ThrottlingException",
         "RequestLimitExceeded", "TooManyRequestsException",
         "RequestThrottled",     NULL};
-    if (http_status >= 500 && http_status <= 599)
+    if ((http_status >= 500 && http_status <= 599) || http_status == 429)
         return true;
     for (const char *const *t = throttled; *t != NULL; t++) {
         if (strcmp(code, *t) == 0)
@@ -109,6 +111,22 @@ static int month_number(const char *name)
                : -1;
 }
 
+/* The epoch time of tm's fields, when they name a real moment since
+ * 1970.  sscanf reads "32", "-4" or "26" as readily as "04", and timegm
+ * would carry such a field over, so the time must read back the same. */
+static bool real_utc_time(const struct tm *tm, long long *when)
+{
+    struct tm copy = *tm, back;
+    time_t t = timegm(&copy);
+    if (tm->tm_year < 70 || gmtime_r(&t, &back) == NULL ||
+        back.tm_year != tm->tm_year || back.tm_mon != tm->tm_mon ||
+        back.tm_mday != tm->tm_mday || back.tm_hour != tm->tm_hour ||
+        back.tm_min != tm->tm_min || back.tm_sec != tm->tm_sec)
+        return false;
+    *when = (long long)t;
+    return true;
+}
+
 /* Date headers are RFC 7231 IMF-fixdate, "Fri, 04 Dec 2026 13:00:00 GMT";
  * read without strptime, whose month names follow the locale. */
 bool query_clock_skew(const char *date_header, long long signed_at,
@@ -116,14 +134,18 @@ bool query_clock_skew(const char *date_header, long long signed_at,
 {
     char month[4] = "";
     struct tm tm = {0};
-    if (sscanf(date_header, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &tm.tm_mday,
-               month, &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    int end = 0;
+    long long aws_time;
+    if (sscanf(date_header, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT%n", &tm.tm_mday,
+               month, &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+               &end) != 6 ||
+        end == 0 || date_header[end] != '\0')
         return false;
     tm.tm_mon = month_number(month);
     tm.tm_year -= 1900;
-    if (tm.tm_mon < 0)
+    if (tm.tm_mon < 0 || !real_utc_time(&tm, &aws_time))
         return false;
-    *skew = (long long)timegm(&tm) - signed_at;
+    *skew = aws_time - signed_at;
     return true;
 }
 
@@ -266,13 +288,16 @@ static bool skew_from_message(const char *message, long long signed_at,
 {
     const char *open = strchr(message, '(');
     struct tm tm = {0};
+    long long aws_time;
     if (open == NULL ||
         sscanf(open, "(%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon,
                &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
         return false;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    *skew = (long long)timegm(&tm) - signed_at;
+    if (!real_utc_time(&tm, &aws_time))
+        return false;
+    *skew = aws_time - signed_at;
     return true;
 }
 

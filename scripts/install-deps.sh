@@ -9,7 +9,7 @@ libcmocka-dev libpam-wrapper libpamtest0-dev
 python3 python3-botocore awscli oathtool openssl ca-certificates
 pamtester openssh-server openssh-client sudo expect python3-pexpect
 valgrind clang groff-base zsh
-debhelper dh-autoreconf dpkg-dev fakeroot lintian git"
+debhelper dh-autoreconf dpkg-dev fakeroot lintian git tinyproxy"
 
 missing=""
 for p in $PACKAGES; do

@@ -48,6 +48,8 @@ step asan-check env ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     sh -c "cd '$top/build-asan' && make -s -j$jobs check || { tail -200 test-suite.log; exit 1; }"
 step package env BUILD_DIR="$top/build" "$top/scripts/package-test.sh"
+step fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-10}" FUZZ_OUT="$top/build/fuzz-out" \
+    sh "$top/tests/fuzz/run.sh"
 step valgrind-check check "$top/build" AWSMFA_TEST_WRAPPER="$VALGRIND"
 
 passed=0

@@ -135,6 +135,97 @@ static void test_too_many_devices_are_refused(void **state)
     free(body);
 }
 
+/* A page of `count` hardware serials numbered from `first`. */
+static char *serials_page(size_t first, size_t count, const char *marker)
+{
+    char *body = malloc(count * 80 + IAM_MAX_MARKER + 300);
+    sprintf(body,
+            "<ListMFADevicesResponse><ListMFADevicesResult>"
+            "<IsTruncated>%s</IsTruncated><Marker>%s</Marker>"
+            "<MFADevices>",
+            marker[0] ? "true" : "false", marker);
+    for (size_t i = first; i < first + count; i++)
+        sprintf(body + strlen(body),
+                "<member><SerialNumber>GAHT%08zu</SerialNumber></member>", i);
+    strcat(body, "</MFADevices></ListMFADevicesResult>"
+                 "</ListMFADevicesResponse>");
+    return body;
+}
+
+/* The device bound holds for the whole list, not for each page. */
+static void test_device_bound_counts_every_page(void **state)
+{
+    (void)state;
+    struct mfa_device_list list = {0};
+    bool truncated;
+    char marker[IAM_MAX_MARKER], err[128] = "";
+    char *first = serials_page(0, IAM_MAX_DEVICES - 1, "m1");
+    char *second = serials_page(IAM_MAX_DEVICES - 1, 1, "m2");
+    char *third = serials_page(IAM_MAX_DEVICES, 1, "");
+    assert_true(read_page(first, &list, &truncated, marker, err));
+    assert_true(read_page(second, &list, &truncated, marker, err));
+    assert_int_equal(list.count, IAM_MAX_DEVICES);
+    assert_string_equal(list.items[IAM_MAX_DEVICES - 1].serial, "GAHT00000255");
+    assert_false(read_page(third, &list, &truncated, marker, err));
+    assert_string_equal(err, "too many MFA devices");
+    mfa_device_list_free(&list);
+    free(first);
+    free(second);
+    free(third);
+}
+
+static void test_marker_is_bounded(void **state)
+{
+    (void)state;
+    char longest[IAM_MAX_MARKER], too_long[IAM_MAX_MARKER + 1];
+    memset(longest, 'M', sizeof(longest) - 1);
+    longest[sizeof(longest) - 1] = '\0';
+    memset(too_long, 'M', sizeof(too_long) - 1);
+    too_long[sizeof(too_long) - 1] = '\0';
+    struct mfa_device_list list = {0};
+    bool truncated;
+    char marker[IAM_MAX_MARKER], err[128] = "";
+    char *body = serials_page(0, 1, longest);
+    assert_true(read_page(body, &list, &truncated, marker, err));
+    assert_true(truncated);
+    assert_string_equal(marker, longest);
+    free(body);
+    body = serials_page(1, 1, too_long);
+    assert_false(read_page(body, &list, &truncated, marker, err));
+    assert_string_equal(err, "Marker too long");
+    mfa_device_list_free(&list);
+    free(body);
+}
+
+/* Serials that would smuggle something into a log line, a prompt or the
+ * session file are refused with the whole page. */
+static void test_hostile_serials_are_refused(void **state)
+{
+    (void)state;
+    const char *serials[] = {
+        "arn:aws:iam::123456789012:mfa/alice&#10;granted",
+        "arn:aws:iam::123456789012:mfa/al ice",
+        "arn:aws:iam::123456789012:mfa/\xc3\xa9",
+        "GAHT",
+    };
+    for (size_t i = 0; i < sizeof(serials) / sizeof(serials[0]); i++) {
+        char body[512];
+        snprintf(body, sizeof(body),
+                 "<ListMFADevicesResponse><ListMFADevicesResult><MFADevices>"
+                 "<member><SerialNumber>GAHT12345678</SerialNumber></member>"
+                 "<member><SerialNumber>%s</SerialNumber></member>"
+                 "</MFADevices></ListMFADevicesResult>"
+                 "</ListMFADevicesResponse>",
+                 serials[i]);
+        struct mfa_device_list list = {0};
+        bool truncated;
+        char marker[IAM_MAX_MARKER], err[128] = "";
+        assert_false(read_page(body, &list, &truncated, marker, err));
+        assert_string_equal(err, "malformed SerialNumber");
+        mfa_device_list_free(&list);
+    }
+}
+
 /* 2026-12-04T10:00:00Z */
 #define NOW 1796378400LL
 
@@ -260,6 +351,58 @@ static void test_bad_credentials_are_refused(void **state)
     }
 }
 
+/* Credentials must sit right under the result element: the same names
+ * elsewhere, or a result with no Credentials at all, give nothing. */
+static void test_credentials_out_of_place_are_missing(void **state)
+{
+    (void)state;
+    const char *bodies[] = {
+        "<GetSessionTokenResponse><GetSessionTokenResult>"
+        "</GetSessionTokenResult></GetSessionTokenResponse>",
+        "<GetSessionTokenResponse><GetSessionTokenResult><Other><Credentials>"
+        "<AccessKeyId>" KEY_ID "</AccessKeyId><SecretAccessKey>" SECRET
+        "</SecretAccessKey><SessionToken>" TOKEN_JOINED
+        "</SessionToken><Expiration>2026-12-04T22:00:00Z</Expiration>"
+        "</Credentials></Other></GetSessionTokenResult>"
+        "</GetSessionTokenResponse>",
+        "<GetSessionTokenResponse><GetSessionTokenResult><Credentials>"
+        "<AccessKeyId/><SecretAccessKey/><SessionToken/><Expiration/>"
+        "</Credentials></GetSessionTokenResult></GetSessionTokenResponse>",
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        struct aws_credentials cr;
+        char err[128] = "";
+        assert_false(parse_creds(bodies[i], &cr, err));
+        assert_string_equal(err, "missing or empty Credentials/AccessKeyId");
+        assert_null(cr.access_key_id);
+    }
+}
+
+static void test_expiration_forms(void **state)
+{
+    (void)state;
+    struct {
+        const char *expiration;
+        bool ok;
+    } cases[] = {
+        {"2026-12-04T10:00:01Z", true},
+        {"2026-12-04T10:00:00.999Z", false},
+        {"2026-12-04T22:00:00", false},
+        {"2026-12-04 22:00:00Z", false},
+        {"2026-12-04T22:00:00+00:00", false},
+        {"2026-02-30T22:00:00Z", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *body = credentials_body("GetSessionToken", KEY_ID, SECRET,
+                                      TOKEN_JOINED, cases[i].expiration);
+        struct aws_credentials cr;
+        char err[128] = "";
+        assert_int_equal(parse_creds(body, &cr, err), cases[i].ok);
+        aws_credentials_free(&cr);
+        free(body);
+    }
+}
+
 static void test_duplicate_field_is_refused(void **state)
 {
     (void)state;
@@ -357,9 +500,14 @@ int main(void)
         cmocka_unit_test(test_empty_device_list),
         cmocka_unit_test(test_bad_pages_are_refused),
         cmocka_unit_test(test_too_many_devices_are_refused),
+        cmocka_unit_test(test_device_bound_counts_every_page),
+        cmocka_unit_test(test_marker_is_bounded),
+        cmocka_unit_test(test_hostile_serials_are_refused),
         cmocka_unit_test(test_wrapped_token_and_fractional_expiration),
         cmocka_unit_test(test_assume_role_result),
         cmocka_unit_test(test_bad_credentials_are_refused),
+        cmocka_unit_test(test_credentials_out_of_place_are_missing),
+        cmocka_unit_test(test_expiration_forms),
         cmocka_unit_test(test_duplicate_field_is_refused),
         cmocka_unit_test(test_garbage_and_error_bodies_are_refused),
         cmocka_unit_test(test_huge_token_within_bounds),

@@ -111,6 +111,7 @@ static void test_defaults_from_empty_file(void **state)
     assert_null(cfg.ca_file);
     assert_int_equal(cfg.timeout, 10);
     assert_int_equal(cfg.duration, 43200);
+    assert_int_equal(cfg.role_duration, 3600);
     assert_int_equal(cfg.tries, 3);
     assert_string_equal(cfg.credentials_file, CONFIG_DEFAULT_CREDENTIALS);
     assert_string_equal(cfg.session_dir, CONFIG_DEFAULT_SESSION_DIR);
@@ -230,6 +231,10 @@ static void test_numbers_strict_with_range(void **state)
     }
     file_refused("\nduration = 899\n", 2, "from 900 to 129600");
     file_refused("duration = 129601\n", 1, "duration '129601'");
+    file_refused("role_duration = 899\n", 1,
+                 "role_duration '899' is not valid: a whole number from 900 "
+                 "to 43200");
+    file_refused("role_duration = 43201\n", 1, "from 900 to 43200");
     file_refused("tries = 0\n", 1,
                  "tries '0' is not valid: a whole number "
                  "from 1 to 10");
@@ -237,6 +242,10 @@ static void test_numbers_strict_with_range(void **state)
     struct config cfg;
     arg_accepted("duration=129600", &cfg);
     assert_int_equal(cfg.duration, 129600);
+    config_free(&cfg);
+    arg_accepted("role_duration=43200", &cfg);
+    assert_int_equal(cfg.role_duration, 43200);
+    assert_int_equal(cfg.duration, 43200);
     config_free(&cfg);
     arg_accepted("timeout=300", &cfg);
     assert_int_equal(cfg.timeout, 300);
@@ -283,6 +292,81 @@ static void test_endpoints_https_with_host(void **state)
     }
     file_refused("\n\n\nsts_endpoint = http://127.0.0.1\n", 4,
                  "sts_endpoint 'http://127.0.0.1' is not valid");
+}
+
+static void test_proxy_and_no_proxy(void **state)
+{
+    (void)state;
+    const char *good[] = {"http://127.0.0.1:3128", "http://proxy.example:80/",
+                          "http://[::1]:8888"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        struct config cfg;
+        char arg[128];
+        snprintf(arg, sizeof(arg), "proxy=%s", good[i]);
+        arg_accepted(arg, &cfg);
+        assert_string_equal(cfg.proxy, good[i]);
+        config_free(&cfg);
+    }
+    const char *bad[] = {"http://proxy.example",
+                         "https://proxy.example:3128",
+                         "socks5://127.0.0.1:1080",
+                         "http://user:pw@proxy.example:3128",
+                         "http://proxy.example:3128/path",
+                         "http://proxy.example:0",
+                         "http://:3128",
+                         "proxy.example:3128",
+                         ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char arg[128];
+        snprintf(arg, sizeof(arg), "proxy=%s", bad[i]);
+        arg_refused(arg, "an http:// URL with a host and a port");
+    }
+    struct config cfg;
+    arg_accepted("no_proxy=127.0.0.1,.internal.example,[::1],sts.local", &cfg);
+    assert_string_equal(cfg.no_proxy,
+                        "127.0.0.1,.internal.example,[::1],sts.local");
+    config_free(&cfg);
+    arg_accepted("no_proxy=*", &cfg);
+    assert_string_equal(cfg.no_proxy, "*");
+    config_free(&cfg);
+    const char *bad_lists[] = {"", "a,,b", "a,", "a b", "a;b", "*.example"};
+    for (size_t i = 0; i < sizeof(bad_lists) / sizeof(bad_lists[0]); i++) {
+        char arg[128];
+        snprintf(arg, sizeof(arg), "no_proxy=%s", bad_lists[i]);
+        arg_refused(arg, "separated by commas");
+    }
+    write_config("", 0644);
+    assert_true(load(&cfg, 0, NULL));
+    assert_null(cfg.proxy);
+    assert_null(cfg.no_proxy);
+    config_free(&cfg);
+}
+
+static void test_user_key_source(void **state)
+{
+    (void)state;
+    struct config cfg;
+    write_config("", 0644);
+    assert_true(load(&cfg, 0, NULL));
+    assert_int_equal(cfg.key_source, KEY_SOURCE_STORE);
+    assert_string_equal(cfg.user_profile, "default");
+    assert_string_equal(cfg.user_aws_dir, "~/.aws");
+    config_free(&cfg);
+    write_config("key_source = user\nuser_profile = default-long-term\n"
+                 "user_aws_dir = /srv/aws-keys\n",
+                 0644);
+    assert_true(load(&cfg, 0, NULL));
+    assert_int_equal(cfg.key_source, KEY_SOURCE_USER);
+    assert_string_equal(cfg.user_profile, "default-long-term");
+    assert_string_equal(cfg.user_aws_dir, "/srv/aws-keys");
+    config_free(&cfg);
+    arg_refused("key_source=home", "store or user");
+    arg_refused("user_profile=a b", "1 to 64 of letters");
+    arg_refused("user_profile=x]", "1 to 64 of letters");
+    arg_refused("user_profile=../x", "1 to 64 of letters");
+    arg_refused("user_profile=", "1 to 64 of letters");
+    arg_refused("user_aws_dir=.aws", "an absolute path or one under ~/");
+    arg_refused("user_aws_dir=~alice/.aws", "an absolute path");
 }
 
 static void test_region_pattern(void **state)
@@ -398,10 +482,16 @@ static void test_every_key_is_settable(void **state)
         {"sts_endpoint", "https://127.0.0.1:1"},
         {"iam_endpoint", "https://127.0.0.1:2"},
         {"ca_file", "/etc/passwd"},
+        {"proxy", "http://127.0.0.1:3128"},
+        {"no_proxy", "localhost"},
         {"timeout", "7"},
         {"duration", "3600"},
+        {"role_duration", "7200"},
         {"tries", "2"},
         {"credentials_file", "/c"},
+        {"key_source", "user"},
+        {"user_profile", "ops"},
+        {"user_aws_dir", "~/.aws"},
         {"session_dir", "/s"},
         {"unmapped", "ignore"},
         {"debug", "yes"},
@@ -438,6 +528,8 @@ int main(void)
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_numbers_strict_with_range),
         cmocka_unit_test(test_endpoints_https_with_host),
+        cmocka_unit_test(test_proxy_and_no_proxy),
+        cmocka_unit_test(test_user_key_source),
         cmocka_unit_test(test_region_pattern),
         cmocka_unit_test(test_bad_value_is_shown_safely),
         cmocka_unit_test(test_ca_file_must_be_regular),

@@ -65,6 +65,12 @@ static void test_bad_regions_get_nothing(void **state)
         "us-isof-south-1",
         "eu-isoe-west-1",
         "aws-global",
+        "aws-cn-global",
+        /* botocore's FIPS pseudo-regions: no default is guessed for them;
+         * a FIPS endpoint is configured explicitly. */
+        "us-east-1-fips",
+        "us-gov-west-1-fips",
+        "fips-us-east-1",
         "us-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeast-1",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

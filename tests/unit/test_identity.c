@@ -107,9 +107,12 @@ static void test_defaults(void **state)
     write_store("[alice]\n" PAIR, 0600);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
-    assert_string_equal(id.iam_user, "alice");
+    /* No iam_user: the module asks AWS whose key it is. */
+    assert_null(id.iam_user);
     assert_null(id.mfa_serial);
     assert_null(id.role_arn);
+    assert_null(id.external_id);
+    assert_null(id.role_session_name);
     assert_int_equal(id.duration, 0);
     identity_free(&id);
 }
@@ -237,10 +240,29 @@ static void test_value_patterns(void **state)
     store_refused("[alice]\naws_access_key_id = " KEY
                   "\naws_secret_access_key = \n",
                   3, "aws_secret_access_key '(not shown)' is not valid");
-    /* A section name that is no IAM user name needs iam_user. */
-    store_refused("[al!ce]\n" PAIR, 1,
-                  "section [al!ce] needs iam_user: its name is not a valid "
-                  "IAM user name");
+    /* The role's own keys need a role; a role session lasts 12 hours at
+     * most. */
+    store_refused("[alice]\n" PAIR "external_id = ext-1\n", 1,
+                  "section [alice] has external_id or role_session_name "
+                  "without role_arn");
+    store_refused("[alice]\n" PAIR "role_session_name = ops\n", 1,
+                  "without role_arn");
+    store_refused("[alice]\n" PAIR "role_arn = arn:aws:iam::1:role/ops-x\n"
+                  "duration = 43201\n",
+                  1, "has a duration over 43200");
+    store_refused("[alice]\n" PAIR "role_arn = arn:aws:iam::1:role/ops-x\n"
+                  "role_session_name = a\n",
+                  5, "role_session_name 'a' is not valid");
+    store_refused("[alice]\n" PAIR "role_arn = arn:aws:iam::1:role/ops-x\n"
+                  "external_id = has space\n",
+                  5, "external_id 'has space' is not valid");
+    /* A section name that is no IAM user name is fine: AWS names the
+     * user from the key. */
+    write_store("[al!ce]\n" PAIR, 0600);
+    struct identity found;
+    assert_int_equal(lookup("al!ce", &found), IDENTITY_FOUND);
+    assert_null(found.iam_user);
+    identity_free(&found);
     write_store("[al!ce]\n" PAIR "iam_user = alice\n", 0600);
     struct identity id;
     assert_int_equal(lookup("al!ce", &id), IDENTITY_FOUND);
@@ -276,6 +298,81 @@ static void test_value_valid_for_session_checks(void **state)
     assert_false(identity_value_valid("nonsense", "x"));
 }
 
+static void test_role_keys(void **state)
+{
+    (void)state;
+    write_store("[alice]\n" PAIR "role_arn = arn:aws:iam::123456789012:role/"
+                "ops\nexternal_id = ext:1/2@x\n"
+                "role_session_name = alice@bastion\nduration = 43200\n",
+                0600);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
+    assert_string_equal(id.external_id, "ext:1/2@x");
+    assert_string_equal(id.role_session_name, "alice@bastion");
+    assert_int_equal(id.duration, 43200);
+    identity_free(&id);
+    assert_null(id.external_id);
+    assert_null(id.role_session_name);
+}
+
+static void assert_arn_user(const char *arn, const char *want)
+{
+    char msg[256] = "";
+    char *user = identity_user_from_arn(arn, msg, sizeof(msg));
+    if (want == NULL) {
+        assert_null(user);
+        assert_non_null(strstr(msg, "is not an IAM user"));
+        return;
+    }
+    assert_non_null(user);
+    assert_string_equal(user, want);
+    free(user);
+}
+
+static void test_user_from_arn(void **state)
+{
+    (void)state;
+    assert_arn_user("arn:aws:iam::123456789012:user/alice", "alice");
+    assert_arn_user("arn:aws:iam::123456789012:user/division/team/bob.s",
+                    "bob.s");
+    assert_arn_user("arn:aws-cn:iam::123456789012:user/carol", "carol");
+    assert_arn_user("arn:aws-us-gov:iam::123456789012:user/a/dave", "dave");
+    assert_arn_user("arn:aws:iam::123456789012:root", NULL);
+    assert_arn_user("arn:aws:sts::123456789012:assumed-role/ops/alice", NULL);
+    assert_arn_user("arn:aws:sts::123456789012:federated-user/alice", NULL);
+    assert_arn_user("arn:aws:sts::1:x:iam::1:user/alice", NULL);
+    assert_arn_user("arn:aws:iam::123456789012:user/", NULL);
+    assert_arn_user("arn:aws:iam::123456789012:user/bad name", NULL);
+    assert_arn_user("arn:aws:iam::123456789012:group/ops", NULL);
+    assert_arn_user("nonsense", NULL);
+}
+
+static void assert_session_name(const char *linux_user, const char *want)
+{
+    char out[IDENTITY_SESSION_NAME_MAX + 1];
+    memset(out, 'Z', sizeof(out));
+    identity_session_name(linux_user, out);
+    assert_string_equal(out, want);
+}
+
+static void test_session_name(void **state)
+{
+    (void)state;
+    assert_session_name("alice", "alice");
+    assert_session_name("a.b_c+d=e,f@g-h", "a.b_c+d=e,f@g-h");
+    assert_session_name("host$", "host-");
+    assert_session_name("j\xc3\xb6rg", "j--rg");
+    assert_session_name("x", "x-");
+    assert_session_name("", "--");
+    char longer[100];
+    memset(longer, 'u', 99);
+    longer[99] = '\0';
+    char want[65];
+    memset(want, 'u', 64);
+    want[64] = '\0';
+    assert_session_name(longer, want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +387,9 @@ int main(void)
         cmocka_unit_test(test_value_patterns),
         cmocka_unit_test(test_hardware_serial_and_bounds),
         cmocka_unit_test(test_value_valid_for_session_checks),
+        cmocka_unit_test(test_role_keys),
+        cmocka_unit_test(test_user_from_arn),
+        cmocka_unit_test(test_session_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -31,6 +31,28 @@ static void test_form_encodes_per_rfc3986(void **state)
     secret_free(form);
 }
 
+/* The separators of the form itself must never pass through raw: a value
+ * with '&' or '=' would otherwise add or split a parameter, and '+' would
+ * read back as a space. */
+static void test_form_escapes_its_own_separators(void **state)
+{
+    (void)state;
+    const struct query_param params[] = {
+        {"UserName", "a&Action=DeleteUser&b=c+d e"},
+        {"Na me=&", ""},
+        {"Utf8", "\xe2\x82\xac\xf0\x9f\x94\x91\x7f"},
+    };
+    struct secret *form = query_form("ListMFADevices", "2010-05-08", params,
+                                     sizeof(params) / sizeof(params[0]));
+    assert_non_null(form);
+    assert_string_equal(secret_str(form),
+                        "Action=ListMFADevices&Version=2010-05-08"
+                        "&UserName=a%26Action%3DDeleteUser%26b%3Dc%2Bd%20e"
+                        "&Na%20me%3D%26="
+                        "&Utf8=%E2%82%AC%F0%9F%94%91%7F");
+    secret_free(form);
+}
+
 static void test_form_without_params(void **state)
 {
     (void)state;
@@ -61,6 +83,39 @@ static void test_error_body_is_read(void **state)
     assert_string_equal(st.message, "MultiFactorAuthentication failed with "
                                     "invalid MFA one time pass code.");
     assert_string_equal(st.request_id, "4c2b8a31-0f4e-4b2c-9d11-2d4b1e0d7a55");
+}
+
+static void test_iam_error_body_is_read(void **state)
+{
+    (void)state;
+    const char body[] =
+        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n"
+        "  <Error>\n"
+        "    <Type>Sender</Type>\n"
+        "    <Code>NoSuchEntity</Code>\n"
+        "    <Message>The user with name bob cannot be found.</Message>\n"
+        "  </Error>\n"
+        "  <RequestId>a1f0c7de-3b4a-4e6f-9d2c-5e8f7a6b4c3d</RequestId>\n"
+        "</ErrorResponse>\n";
+    struct aws_status st = {0};
+    assert_true(query_parse_error(body, strlen(body), &st));
+    assert_string_equal(st.code, "NoSuchEntity");
+    assert_string_equal(st.message, "The user with name bob cannot be found.");
+    assert_string_equal(st.request_id, "a1f0c7de-3b4a-4e6f-9d2c-5e8f7a6b4c3d");
+}
+
+/* A carriage return or tab in a message could rewrite a log line or the
+ * operator's terminal; the XML escapes let a server send them. */
+static void test_error_line_breaks_are_sanitised(void **state)
+{
+    (void)state;
+    const char body[] = "<ErrorResponse><Error><Code>AccessDenied</Code>"
+                        "<Message>denied&#13;granted&#9;ok</Message></Error>"
+                        "<RequestId>r&#10;1</RequestId></ErrorResponse>";
+    struct aws_status st = {0};
+    assert_true(query_parse_error(body, strlen(body), &st));
+    assert_string_equal(st.message, "denied?granted?ok");
+    assert_string_equal(st.request_id, "r?1");
 }
 
 static void test_error_text_is_sanitised(void **state)
@@ -98,12 +153,20 @@ static void test_retry_classifier(void **state)
     assert_true(query_retryable(400, "Throttling"));
     assert_true(query_retryable(400, "ThrottlingException"));
     assert_true(query_retryable(400, "RequestLimitExceeded"));
+    assert_true(query_retryable(400, "TooManyRequestsException"));
+    assert_true(query_retryable(400, "RequestThrottled"));
+    assert_true(query_retryable(599, ""));
+    /* Too Many Requests: throttled before AWS acted on the request. */
+    assert_true(query_retryable(429, ""));
+    assert_true(query_retryable(429, "TooManyRequestsException"));
     assert_false(query_retryable(403, "AccessDenied"));
     assert_false(query_retryable(400, "ValidationError"));
     assert_false(query_retryable(403, "SignatureDoesNotMatch"));
     assert_false(query_retryable(403, "InvalidClientTokenId"));
     assert_false(query_retryable(404, "NoSuchEntity"));
-    assert_false(query_retryable(429, ""));
+    assert_false(query_retryable(403, "ExpiredToken"));
+    assert_false(query_retryable(400, "throttling"));
+    assert_false(query_retryable(600, ""));
     assert_false(query_retryable(400, ""));
     assert_false(query_retryable(200, ""));
 }
@@ -164,6 +227,17 @@ static void test_judge_throttling_and_5xx_retry(void **state)
     assert_int_equal(st.result, AWS_NETWORK_ERROR);
     assert_int_equal(st.http_status, 502);
     assert_non_null(strstr(st.detail, "HTTP 502"));
+    http_response_clear(&r);
+}
+
+static void test_judge_bare_429_retries(void **state)
+{
+    (void)state;
+    struct http_response r = response(429, "Too Many Requests", "", "");
+    struct aws_status st = {0};
+    assert_true(query_judge(HTTP_DONE, &r, 0, &st));
+    assert_int_equal(st.http_status, 429);
+    assert_non_null(strstr(st.detail, "HTTP 429"));
     http_response_clear(&r);
 }
 
@@ -284,30 +358,81 @@ static void test_http_date_parsing(void **state)
     assert_int_equal(skew, 5);
     assert_true(query_clock_skew("Thu, 29 Feb 2024 00:00:00 GMT", 0, &skew));
     assert_int_equal(skew, 1709164800LL);
+    /* Our clock ahead of AWS's: a negative skew. */
+    assert_true(
+        query_clock_skew("Fri, 04 Dec 2026 09:40:00 GMT", SIGNED_AT, &skew));
+    assert_int_equal(skew, -20 * 60);
+    assert_true(
+        query_clock_skew("Thu, 31 Dec 2026 23:59:59 GMT", SIGNED_AT, &skew));
+    assert_int_equal(skew, 27 * 86400 + 14 * 3600 - 1);
     assert_false(query_clock_skew("", 0, &skew));
     assert_false(query_clock_skew("Fri, 04 Dez 2026 10:00:05 GMT", 0, &skew));
     assert_false(query_clock_skew("Fri, 04 ec 2026 10:00:05 GMT", 0, &skew));
     assert_false(query_clock_skew("2026-12-04T10:00:00Z", 0, &skew));
 }
 
+/* sscanf alone takes these; none is a time AWS could have sent, and a
+ * skew computed from one would send the admin after the wrong clock. */
+static void test_http_date_garbage_is_refused(void **state)
+{
+    (void)state;
+    const char *garbage[] = {
+        "Fri, 32 Dec 2026 10:00:00 GMT",       "Fri, 00 Dec 2026 10:00:00 GMT",
+        "Fri, -4 Dec 2026 10:00:00 GMT",       "Fri, 30 Feb 2026 10:00:00 GMT",
+        "Fri, 04 Dec 2026 24:00:00 GMT",       "Fri, 04 Dec 2026 10:60:00 GMT",
+        "Fri, 04 Dec 2026 10:00:61 GMT",       "Fri, 04 Dec 26 10:00:00 GMT",
+        "Fri, 04 Dec 1900 10:00:00 GMT",       "Fri, 04 Dec 2026 10:00:00 UTC",
+        "Fri, 04 Dec 2026 10:00:00",           "Fri, 04 Dec 2026 10:00:00 GMTx",
+        "Fri, 04 Dec 2026 10:00:00 GMT (+1h)",
+    };
+    for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+        long long skew = 12345;
+        assert_false(query_clock_skew(garbage[i], SIGNED_AT, &skew));
+        assert_int_equal(skew, 12345);
+    }
+}
+
+/* Nor is a skew taken from a refusal whose times are not real ones. */
+static void test_no_skew_from_a_garbage_message_time(void **state)
+{
+    (void)state;
+    const char body[] =
+        "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>"
+        "<Message>Signature expired: 20261204T100000Z is now earlier than "
+        "20261204T101700Z (20261304T993200Z - 15 min.)</Message></Error>"
+        "</ErrorResponse>";
+    struct http_response r = response(403, body, "", "");
+    struct aws_status st = {0};
+    assert_false(query_judge(HTTP_DONE, &r, SIGNED_AT, &st));
+    assert_int_equal(st.result, AWS_API_ERROR);
+    assert_false(st.clock_skew_known);
+    http_response_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_form_encodes_per_rfc3986),
+        cmocka_unit_test(test_form_escapes_its_own_separators),
         cmocka_unit_test(test_form_without_params),
         cmocka_unit_test(test_error_body_is_read),
+        cmocka_unit_test(test_iam_error_body_is_read),
+        cmocka_unit_test(test_error_line_breaks_are_sanitised),
         cmocka_unit_test(test_error_text_is_sanitised),
         cmocka_unit_test(test_error_without_code_is_not_an_aws_error),
         cmocka_unit_test(test_retry_classifier),
         cmocka_unit_test(test_judge_success),
         cmocka_unit_test(test_judge_access_denied_is_final),
         cmocka_unit_test(test_judge_throttling_and_5xx_retry),
+        cmocka_unit_test(test_judge_bare_429_retries),
         cmocka_unit_test(test_judge_unreadable_4xx),
         cmocka_unit_test(test_judge_transport_failures),
         cmocka_unit_test(test_skew_from_date_header),
         cmocka_unit_test(test_skew_not_yet_current_and_request_expired),
         cmocka_unit_test(test_no_skew_for_a_bad_signature),
         cmocka_unit_test(test_http_date_parsing),
+        cmocka_unit_test(test_http_date_garbage_is_refused),
+        cmocka_unit_test(test_no_skew_from_a_garbage_message_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,18 @@ static bool record(void *ctx, const char *path, const char *text)
     return ++s->calls != s->stop_at;
 }
 
+/* Counts calls and checks each text is whole, for texts too long to
+ * record. */
+static bool count_text(void *ctx, const char *path, const char *text)
+{
+    struct seen *s = ctx;
+    (void)path;
+    assert_int_equal(strlen(text), XML_MAX_TEXT);
+    assert_int_equal(strspn(text, s->calls == 0 ? "y" : "z"), XML_MAX_TEXT);
+    s->calls++;
+    return true;
+}
+
 static bool read_doc(const char *doc, struct seen *s, char *err)
 {
     return xml_read(doc, strlen(doc), record, s, err, 128);
@@ -99,6 +111,62 @@ static void test_doctype_is_refused(void **state)
     assert_int_equal(s.calls, 0);
 }
 
+/* The classic billion laughs (ten entities, each ten of the one before)
+ * and an external entity: both stop at the DOCTYPE, before any
+ * expansion or any file is opened, and nothing reaches the callback. */
+static void test_entity_attacks_are_refused(void **state)
+{
+    (void)state;
+    char bomb[2048] = "<?xml version=\"1.0\"?><!DOCTYPE lolz ["
+                      "<!ENTITY lol0 \"lol\">";
+    for (int i = 1; i <= 9; i++) {
+        size_t used = strlen(bomb);
+        snprintf(bomb + used, sizeof(bomb) - used, "<!ENTITY lol%d \"", i);
+        for (int j = 0; j < 10; j++) {
+            used = strlen(bomb);
+            snprintf(bomb + used, sizeof(bomb) - used, "&lol%d;", i - 1);
+        }
+        strcat(bomb, "\">");
+    }
+    strcat(bomb, "]><ErrorResponse><Error><Code>&lol9;</Code></Error>"
+                 "</ErrorResponse>");
+    const char *attacks[] = {
+        bomb,
+        "<!DOCTYPE r SYSTEM \"file:///etc/shadow\"><r>x</r>",
+        "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/shadow\">]><r>&x;</r>",
+        "<!DOCTYPE r PUBLIC \"-//X//Y\" \"http://127.0.0.1:1/x.dtd\"><r/>",
+    };
+    for (size_t i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++) {
+        struct seen s = {0};
+        char err[128] = "";
+        assert_false(read_doc(attacks[i], &s, err));
+        assert_string_equal(err, "XML with a DOCTYPE");
+        assert_int_equal(s.calls, 0);
+    }
+}
+
+/* An undeclared entity is no way around the DOCTYPE rule. */
+static void test_undeclared_entity_is_refused(void **state)
+{
+    (void)state;
+    struct seen s = {0};
+    char err[128] = "";
+    assert_false(read_doc("<r>&lol9;</r>", &s, err));
+    assert_non_null(strstr(err, "not XML"));
+    assert_int_equal(s.calls, 0);
+}
+
+static void test_blank_and_empty_elements_are_not_reported(void **state)
+{
+    (void)state;
+    struct seen s = {0};
+    char err[128] = "";
+    assert_true(read_doc("<r>\n <a/> <b> \t\r\n </b><c></c>\n</r>", &s, err));
+    assert_int_equal(s.calls, 0);
+    assert_true(read_doc("<r><![CDATA[ <x>&amp; ]]></r>", &s, err));
+    assert_string_equal(s.lines, "r=<x>&amp;\n");
+}
+
 static char *nested(int depth, bool empty_leaf)
 {
     char *doc = calloc(1, (size_t)depth * 8 + 16);
@@ -147,6 +215,20 @@ static void test_text_and_document_are_bounded(void **state)
     assert_string_equal(err, "XML text too long");
     free(doc);
 
+    /* The bound is per element: text at the limit passes, and the next
+     * element starts from nothing. */
+    size_t at = XML_MAX_TEXT;
+    char *two = malloc(2 * at + 64);
+    strcpy(two, "<r><a>");
+    memset(two + 6, 'y', at);
+    strcpy(two + 6 + at, "</a><b>");
+    memset(two + 13 + at, 'z', at);
+    strcpy(two + 13 + 2 * at, "</b></r>");
+    memset(&s, 0, sizeof(s));
+    assert_true(xml_read(two, strlen(two), count_text, &s, err, 128));
+    assert_int_equal(s.calls, 2);
+    free(two);
+
     char *big = malloc(XML_MAX_DOC + 2);
     memset(big, ' ', XML_MAX_DOC + 1);
     memcpy(big, "<a/>", 4);
@@ -184,6 +266,9 @@ int main(void)
         cmocka_unit_test(test_entities_are_decoded),
         cmocka_unit_test(test_not_xml_is_refused),
         cmocka_unit_test(test_doctype_is_refused),
+        cmocka_unit_test(test_entity_attacks_are_refused),
+        cmocka_unit_test(test_undeclared_entity_is_refused),
+        cmocka_unit_test(test_blank_and_empty_elements_are_not_reported),
         cmocka_unit_test(test_depth_is_bounded),
         cmocka_unit_test(test_text_and_document_are_bounded),
         cmocka_unit_test(test_callback_can_stop),

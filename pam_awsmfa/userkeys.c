@@ -1,0 +1,206 @@
+#include "userkeys.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ini.h"
+#include "safefile.h"
+
+#define USER_FILE_MAX_SIZE (256 * 1024)
+
+/* One profile being looked for in one of the two files. */
+struct profile_reading {
+    const char *wanted; /* the section name it has in this file */
+    bool in_wanted;
+    bool found;
+    struct identity *out;
+    const char *refusal; /* why the profile cannot be used */
+};
+
+static bool profile_section(void *ctx, unsigned line, const char *name,
+                            char *msg, size_t msglen)
+{
+    (void)line;
+    (void)msg;
+    (void)msglen;
+    struct profile_reading *r = ctx;
+    r->in_wanted = strcmp(name, r->wanted) == 0;
+    r->found = r->found || r->in_wanted;
+    return true;
+}
+
+/* Keeps a value of the wanted profile once; a second one is refused, as
+ * the AWS tools would silently take one of them. */
+static bool keep(char **field, const char *key, const char *value, char *msg,
+                 size_t msglen)
+{
+    if (*field != NULL) {
+        snprintf(msg, msglen, "%s is given twice in the profile", key);
+        return false;
+    }
+    if (!identity_value_valid(key, value)) {
+        snprintf(msg, msglen, "%s is not valid", key);
+        return false;
+    }
+    *field = strdup(value);
+    if (*field == NULL)
+        snprintf(msg, msglen, "out of memory");
+    return *field != NULL;
+}
+
+/* Keys other than these belong to the AWS tools (region, output, ...)
+ * and are left to them. */
+static bool credentials_pair(void *ctx, unsigned line, const char *section,
+                             const char *key, const char *value, char *msg,
+                             size_t msglen)
+{
+    (void)line;
+    (void)section;
+    struct profile_reading *r = ctx;
+    if (!r->in_wanted)
+        return true;
+    if (strcmp(key, "aws_session_token") == 0)
+        r->refusal = "holds aws_session_token: it is already a temporary "
+                     "session, not a long-term key";
+    else if (strcmp(key, "credential_process") == 0)
+        r->refusal = "is a credential_process, not a long-term key";
+    else if (strcmp(key, "aws_access_key_id") == 0)
+        return keep(&r->out->access_key_id, key, value, msg, msglen);
+    else if (strcmp(key, "aws_secret_access_key") == 0) {
+        if (r->out->secret_access_key != NULL ||
+            !identity_value_valid(key, value)) {
+            snprintf(msg, msglen,
+                     "aws_secret_access_key is not valid or "
+                     "given twice");
+            return false;
+        }
+        r->out->secret_access_key = secret_from_str(value);
+        if (r->out->secret_access_key == NULL)
+            snprintf(msg, msglen, "out of memory");
+        return r->out->secret_access_key != NULL;
+    }
+    return true;
+}
+
+static bool config_pair(void *ctx, unsigned line, const char *section,
+                        const char *key, const char *value, char *msg,
+                        size_t msglen)
+{
+    (void)line;
+    (void)section;
+    struct profile_reading *r = ctx;
+    if (!r->in_wanted)
+        return true;
+    if (strcmp(key, "credential_process") == 0)
+        r->refusal = "is a credential_process, not a long-term key";
+    else if (strcmp(key, "mfa_serial") == 0)
+        return keep(&r->out->mfa_serial, key, value, msg, msglen);
+    return true;
+}
+
+static enum identity_result read_profile(const char *path, uid_t uid,
+                                         mode_t forbidden,
+                                         const struct ini_handler *h, char *err,
+                                         size_t errlen)
+{
+    const struct safefile_rules rules = {
+        .owner = uid,
+        .mode_mask = forbidden,
+        .mode_want = 0,
+        .max_size = USER_FILE_MAX_SIZE,
+    };
+    struct secret *text = NULL;
+    enum safefile_result got = safefile_read(path, &rules, &text, err, errlen);
+    if (got == SAFEFILE_MISSING)
+        return IDENTITY_UNMAPPED;
+    if (got != SAFEFILE_OK)
+        return IDENTITY_ERROR;
+    bool ok =
+        ini_parse(secret_str(text), secret_len(text), path, h, err, errlen);
+    secret_free(text);
+    return ok ? IDENTITY_FOUND : IDENTITY_ERROR;
+}
+
+static enum identity_result refused(struct identity *out, const char *path,
+                                    const char *profile, const char *why,
+                                    char *err, size_t errlen)
+{
+    identity_free(out);
+    snprintf(err, errlen, "%s: profile [%s] %s", path, profile, why);
+    return IDENTITY_ERROR;
+}
+
+/* The credentials file: the profile must exist there with a key pair. */
+static enum identity_result read_credentials(const char *dir, uid_t uid,
+                                             const char *profile,
+                                             struct identity *out, char *err,
+                                             size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/credentials", dir);
+    struct profile_reading r = {.wanted = profile, .out = out};
+    const struct ini_handler h = {profile_section, credentials_pair, &r};
+    enum identity_result got = read_profile(path, uid, 077, &h, err, errlen);
+    if (got == IDENTITY_ERROR)
+        identity_free(out);
+    if (got != IDENTITY_FOUND)
+        return got;
+    if (!r.found) {
+        snprintf(err, errlen, "%s has no profile [%s]", path, profile);
+        return IDENTITY_UNMAPPED;
+    }
+    if (r.refusal != NULL)
+        return refused(out, path, profile, r.refusal, err, errlen);
+    if (out->access_key_id == NULL || out->secret_access_key == NULL)
+        return refused(out, path, profile,
+                       "has no aws_access_key_id and aws_secret_access_key",
+                       err, errlen);
+    return IDENTITY_FOUND;
+}
+
+/* The config file is optional; it may only add mfa_serial. */
+static enum identity_result read_config(const char *dir, uid_t uid,
+                                        const char *profile,
+                                        struct identity *out, char *err,
+                                        size_t errlen)
+{
+    char path[4096], section[256];
+    snprintf(path, sizeof(path), "%s/config", dir);
+    if (strcmp(profile, "default") == 0)
+        snprintf(section, sizeof(section), "default");
+    else
+        snprintf(section, sizeof(section), "profile %s", profile);
+    struct profile_reading r = {.wanted = section, .out = out};
+    const struct ini_handler h = {profile_section, config_pair, &r};
+    enum identity_result got = read_profile(path, uid, 022, &h, err, errlen);
+    if (got == IDENTITY_ERROR) {
+        identity_free(out);
+        return got;
+    }
+    if (r.refusal != NULL)
+        return refused(out, path, profile, r.refusal, err, errlen);
+    return IDENTITY_FOUND;
+}
+
+void userkeys_dir(const char *configured, const char *home, char *out,
+                  size_t outlen)
+{
+    if (strncmp(configured, "~/", 2) == 0)
+        snprintf(out, outlen, "%s/%s", home, configured + 2);
+    else
+        snprintf(out, outlen, "%s", configured);
+}
+
+enum identity_result userkeys_lookup(const char *dir, uid_t uid,
+                                     const char *profile, struct identity *out,
+                                     char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    enum identity_result got =
+        read_credentials(dir, uid, profile, out, err, errlen);
+    if (got == IDENTITY_FOUND)
+        got = read_config(dir, uid, profile, out, err, errlen);
+    return got;
+}
