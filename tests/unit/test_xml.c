@@ -219,10 +219,11 @@ static void test_text_and_document_are_bounded(void **state)
      * element starts from nothing. */
     size_t at = XML_MAX_TEXT;
     char *two = malloc(2 * at + 64);
-    strcpy(two, "<r><a>");
-    memset(two + 6, 'y', at);
-    strcpy(two + 6 + at, "</a><b>");
+    assert_non_null(two);
+    memset(two, 'y', at + 6);
+    memcpy(two, "<r><a>", 6);
     memset(two + 13 + at, 'z', at);
+    memcpy(two + 6 + at, "</a><b>", 7);
     strcpy(two + 13 + 2 * at, "</b></r>");
     memset(&s, 0, sizeof(s));
     assert_true(xml_read(two, strlen(two), count_text, &s, err, 128));
