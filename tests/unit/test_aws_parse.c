@@ -139,6 +139,8 @@ static void test_too_many_devices_are_refused(void **state)
 static char *serials_page(size_t first, size_t count, const char *marker)
 {
     char *body = malloc(count * 80 + IAM_MAX_MARKER + 300);
+    if (body == NULL)
+        fail();
     sprintf(body,
             "<ListMFADevicesResponse><ListMFADevicesResult>"
             "<IsTruncated>%s</IsTruncated><Marker>%s</Marker>"
