@@ -7,9 +7,7 @@ whichever client makes it, takes a user nobody has logged in as."""
 import base64
 import os
 import pwd
-import json
 import secrets
-import subprocess
 import sys
 import time
 
@@ -41,29 +39,6 @@ def _user(n):
                              "type": "virtual", "seed": seed}]}
 
 
-class WideEmulator(emulator.Emulator):
-    """The tests' emulator, started through wide_emulator.py (a deeper
-    listen queue); everything else is the tests' Emulator."""
-
-    def start(self):
-        os.makedirs(self.workdir, exist_ok=True)
-        subprocess.run(["sh", os.path.join(emulator.HERE, "mkcerts.sh"),
-                        self.certs_dir], check=True)
-        fixture_path = os.path.join(self.workdir, "fixture.json")
-        with open(fixture_path, "w") as f:
-            json.dump(self._fixture, f)
-        port_file = os.path.join(self.workdir, "port")
-        self._process = subprocess.Popen(
-            [emulator.PYTHON,
-             os.path.join(os.path.dirname(__file__), "wide_emulator.py"),
-             "--fixture", fixture_path, "--port-file", port_file,
-             "--certs", self.certs_dir, "--log", self.log_file],
-            stdin=subprocess.DEVNULL)
-        self.port = self._wait_for_port(port_file)
-        self.url = f"https://127.0.0.1:{self.port}"
-        return self
-
-
 class Identity:
     """One IAM user of the pool: key, MFA serial, and its seed."""
 
@@ -79,7 +54,7 @@ class Lab:
     def __init__(self, workdir, pool_size):
         self.dir = workdir
         self.users = [_user(n) for n in range(pool_size)]
-        self.emu = WideEmulator({"account": ACCOUNT, "users": self.users},
+        self.emu = emulator.Emulator({"account": ACCOUNT, "users": self.users},
                             os.path.join(workdir, "emu"))
         self._next = 0
         self._bastions = 0

@@ -50,6 +50,10 @@ class EmulatorServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver listens with a queue of 5: a burst of logins beyond it
+    # (the concurrency tests, the bench) would lose SYNs, and each lost SYN
+    # costs its client a one-second retransmit.
+    request_queue_size = 256
 
     def __init__(self, port, certs, state, models, log):
         self.state = state
