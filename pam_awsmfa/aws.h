@@ -104,15 +104,23 @@ void aws_credentials_free(struct aws_credentials *cr);
 bool aws_default_endpoint(const char *service, const char *region, char **url,
                           char **signing_region);
 
-/* AssumeRole with MFA: a role's temporary credentials.  external_id may
- * be NULL.  Like GetSessionToken, AccessDenied is never retried. */
+/* The same for use_fips: the FIPS endpoint botocore's endpoints data
+ * lists for the region (GovCloud's regular endpoints are FIPS ones), with
+ * the same signing region.  Returns false where none is listed. */
+bool aws_fips_endpoint(const char *service, const char *region, char **url,
+                       char **signing_region);
+
+/* AssumeRole with MFA: a role's temporary credentials.  Like
+ * GetSessionToken, AccessDenied is never retried, and arguments outside
+ * AWS's limits are refused (AWS_LOCAL_ERROR) before anything is sent. */
 struct sts_assume_role_request {
     const char *role_arn;
     const char *role_session_name; /* 2..64 of [\w+=,.@-] */
     const char *serial_number;
     const char *token_code;
     long duration;
-    const char *external_id;
+    const char *external_id;     /* NULL: none */
+    const char *source_identity; /* 2..64 of [\w+=,.@-], NULL: none */
 };
 
 enum aws_result sts_assume_role(struct aws_client *c,

@@ -343,22 +343,35 @@ static bool set_unmapped(struct config *cfg, const char *key, const char *value,
     return true;
 }
 
-static bool set_debug(struct config *cfg, const char *key, const char *value,
-                      char *msg, size_t msglen)
+static bool set_yes_no(bool *field, const char *key, const char *value,
+                       char *msg, size_t msglen)
 {
     if (strcmp(value, "yes") == 0)
-        cfg->debug = true;
+        *field = true;
     else if (strcmp(value, "no") == 0)
-        cfg->debug = false;
+        *field = false;
     else
         return bad_value(key, value, "yes or no", msg, msglen);
     return true;
+}
+
+static bool set_use_fips(struct config *cfg, const char *key, const char *value,
+                         char *msg, size_t msglen)
+{
+    return set_yes_no(&cfg->use_fips, key, value, msg, msglen);
+}
+
+static bool set_debug(struct config *cfg, const char *key, const char *value,
+                      char *msg, size_t msglen)
+{
+    return set_yes_no(&cfg->debug, key, value, msg, msglen);
 }
 
 static const struct setter setters[] = {
     {"region", set_region},
     {"sts_endpoint", set_sts_endpoint},
     {"iam_endpoint", set_iam_endpoint},
+    {"use_fips", set_use_fips},
     {"ca_file", set_ca_file},
     {"proxy", set_proxy},
     {"no_proxy", set_no_proxy},
@@ -378,11 +391,11 @@ static const struct setter setters[] = {
 #define SETTER_COUNT (sizeof(setters) / sizeof(setters[0]))
 
 const char *const config_keys[] = {
-    "region",        "sts_endpoint", "iam_endpoint",     "ca_file",
-    "proxy",         "no_proxy",     "timeout",          "duration",
-    "role_duration", "tries",        "credentials_file", "key_source",
-    "user_profile",  "user_aws_dir", "session_dir",      "unmapped",
-    "debug",         NULL,
+    "region",     "sts_endpoint",  "iam_endpoint", "use_fips",
+    "ca_file",    "proxy",         "no_proxy",     "timeout",
+    "duration",   "role_duration", "tries",        "credentials_file",
+    "key_source", "user_profile",  "user_aws_dir", "session_dir",
+    "unmapped",   "debug",         NULL,
 };
 
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) == SETTER_COUNT + 1,

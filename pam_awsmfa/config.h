@@ -32,6 +32,7 @@ struct config {
     char *region;           /* NULL when not configured */
     char *sts_endpoint;     /* https URL; NULL = derived from region */
     char *iam_endpoint;     /* https URL; NULL = derived from region */
+    bool use_fips;          /* derived endpoints are the FIPS ones */
     char *ca_file;          /* NULL = the system's trust store */
     char *proxy;            /* http://host:port, NULL = direct */
     char *no_proxy;         /* hosts reached directly, NULL = none */

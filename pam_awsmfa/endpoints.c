@@ -1,4 +1,4 @@
-/* Default STS and IAM endpoints for a region (aws.h). */
+/* Default STS and IAM endpoints for a region, plain or FIPS (aws.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,13 @@ struct partition {
     const char *dns_suffix;
     const char *iam_url; /* IAM is global within a partition */
     const char *iam_region;
+    /* The FIPS endpoints botocore's data lists for the partition (NULL:
+     * none).  Its resolver also makes up "SERVICE-fips.REGION" names from
+     * the partition's template for every other region; nothing says such
+     * a host exists, so those regions get no FIPS default. */
+    const char *iam_fips_url;
+    const char *sts_fips_label;   /* the FIPS host's first label */
+    const char *sts_fips_regions; /* the regions that have one; NULL: all */
 };
 
 /* The partitions of botocore's endpoints data: a region is PREFIX, a
@@ -20,16 +27,18 @@ struct partition {
  * one) gets no default: its endpoints must be configured explicitly,
  * rather than guessed into the commercial partition. */
 static const struct partition partitions[] = {
+    /* GovCloud's own endpoints are its FIPS endpoints. */
     {"us-gov-", "amazonaws.com", "https://iam.us-gov.amazonaws.com",
-     "us-gov-west-1"},
+     "us-gov-west-1", "https://iam.us-gov.amazonaws.com", "sts", NULL},
     {"us-isob-", "sc2s.sgov.gov", "https://iam.us-isob-east-1.sc2s.sgov.gov",
-     "us-isob-east-1"},
+     "us-isob-east-1", NULL, NULL, NULL},
     {"us-iso-", "c2s.ic.gov", "https://iam.us-iso-east-1.c2s.ic.gov",
-     "us-iso-east-1"},
+     "us-iso-east-1", NULL, NULL, NULL},
     {"cn-", "amazonaws.com.cn", "https://iam.cn-north-1.amazonaws.com.cn",
-     "cn-north-1"},
+     "cn-north-1", NULL, NULL, NULL},
     {"us- eu- ap- sa- ca- me- af- il- mx-", "amazonaws.com",
-     "https://iam.amazonaws.com", "us-east-1"},
+     "https://iam.amazonaws.com", "us-east-1", "https://iam-fips.amazonaws.com",
+     "sts-fips", "us-east-1 us-east-2 us-west-1 us-west-2"},
 };
 
 /* "word-number" and nothing else: [a-z]+-[0-9]+. */
@@ -56,6 +65,19 @@ static size_t matching_prefix(const char *prefixes, const char *region)
     return 0;
 }
 
+/* Whether word is one of the space-separated list. */
+static bool listed(const char *list, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = list; *p != '\0';) {
+        size_t n = strcspn(p, " ");
+        if (n == len && strncmp(p, word, n) == 0)
+            return true;
+        p += n + (p[n] == ' ');
+    }
+    return false;
+}
+
 static const struct partition *partition_of(const char *region)
 {
     if (strlen(region) > MAX_REGION)
@@ -68,24 +90,45 @@ static const struct partition *partition_of(const char *region)
     return NULL;
 }
 
-bool aws_default_endpoint(const char *service, const char *region, char **url,
-                          char **signing_region)
+/* "https://LABEL.REGION.SUFFIX", or NULL when out of memory. */
+static char *sts_url(const char *label, const char *region, const char *suffix)
+{
+    size_t n = strlen(label) + strlen(region) + strlen(suffix) + 16;
+    char *url = malloc(n);
+    if (url != NULL)
+        snprintf(url, n, "https://%s.%s.%s", label, region, suffix);
+    return url;
+}
+
+/* The URL for service in region, or NULL when the partition has none of
+ * that kind (or memory ran out). */
+static char *endpoint_url(const struct partition *p, const char *service,
+                          const char *region, bool fips)
+{
+    const char *iam = fips ? p->iam_fips_url : p->iam_url;
+    if (strcmp(service, "iam") == 0)
+        return iam != NULL ? strdup(iam) : NULL;
+    if (strcmp(service, "sts") != 0)
+        return NULL;
+    if (!fips)
+        return sts_url("sts", region, p->dns_suffix);
+    if (p->sts_fips_label == NULL ||
+        (p->sts_fips_regions != NULL && !listed(p->sts_fips_regions, region)))
+        return NULL;
+    return sts_url(p->sts_fips_label, region, p->dns_suffix);
+}
+
+static bool resolve(const char *service, const char *region, bool fips,
+                    char **url, char **signing_region)
 {
     *url = NULL;
     *signing_region = NULL;
     const struct partition *p = region ? partition_of(region) : NULL;
-    if (p == NULL)
-        return false;
-    if (strcmp(service, "iam") == 0) {
-        *url = strdup(p->iam_url);
-        *signing_region = strdup(p->iam_region);
-    } else if (strcmp(service, "sts") == 0) {
-        size_t n = strlen(region) + strlen(p->dns_suffix) + 16;
-        *url = malloc(n);
-        if (*url != NULL)
-            snprintf(*url, n, "https://sts.%s.%s", region, p->dns_suffix);
-        *signing_region = strdup(region);
-    }
+    if (p != NULL)
+        *url = endpoint_url(p, service, region, fips);
+    if (*url != NULL)
+        *signing_region =
+            strdup(strcmp(service, "iam") == 0 ? p->iam_region : region);
     if (*url == NULL || *signing_region == NULL) {
         free(*url);
         free(*signing_region);
@@ -93,4 +136,16 @@ bool aws_default_endpoint(const char *service, const char *region, char **url,
         return false;
     }
     return true;
+}
+
+bool aws_default_endpoint(const char *service, const char *region, char **url,
+                          char **signing_region)
+{
+    return resolve(service, region, false, url, signing_region);
+}
+
+bool aws_fips_endpoint(const char *service, const char *region, char **url,
+                       char **signing_region)
+{
+    return resolve(service, region, true, url, signing_region);
 }

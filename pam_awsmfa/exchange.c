@@ -31,6 +31,7 @@ enum aws_result exchange_code(struct aws_client *c, const struct identity *id,
         .token_code = code,
         .duration = duration,
         .external_id = id->external_id,
+        .source_identity = id->source_identity,
     };
     return sts_assume_role(c, &req, out, st);
 }

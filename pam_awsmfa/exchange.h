@@ -14,9 +14,9 @@
  * config's duration (role_duration for a role). */
 long exchange_duration(const struct identity *id, const struct config *cfg);
 
-/* Sends the code: AssumeRole with the identity's role, external id and
- * session name (the Linux user's, made fit for AWS, when none is set), or
- * GetSessionToken when there is no role. */
+/* Sends the code: AssumeRole with the identity's role, external id,
+ * source identity and session name (the Linux user's, made fit for AWS,
+ * when none is set), or GetSessionToken when there is no role. */
 enum aws_result exchange_code(struct aws_client *c, const struct identity *id,
                               const char *linux_user, const char *serial,
                               const char *code, long duration,

@@ -21,27 +21,42 @@ static void explain_skew(const struct aws_status *st, struct explanation *out)
              llabs(st->clock_skew), way, st->code, st->message);
 }
 
+/* Whose key AWS judged, for the operator: the IAM user's when known,
+ * else (before GetCallerIdentity has named the user) the login's. */
+static void key_owner(const char *iam_user, bool capital, char *out,
+                      size_t outlen)
+{
+    const char *the = capital ? "The" : "the";
+    if (iam_user != NULL)
+        snprintf(out, outlen, "%s access key stored for IAM user %s", the,
+                 iam_user);
+    else
+        snprintf(out, outlen, "%s access key stored for your login", the);
+}
+
 static void explain_api_error(const struct aws_status *st, const char *iam_user,
                               struct explanation *out)
 {
     const char *code = st->code;
+    char key[192];
     if (strcmp(code, "InvalidClientTokenId") == 0 ||
-        strcmp(code, "SignatureDoesNotMatch") == 0)
-        snprintf(out->user, sizeof(out->user),
-                 "AWS does not accept the access key stored for IAM user "
-                 "%s. %s",
-                 iam_user, SEE_ADMIN);
-    else if (strcmp(code, "NoSuchEntity") == 0)
+        strcmp(code, "SignatureDoesNotMatch") == 0) {
+        key_owner(iam_user, false, key, sizeof(key));
+        snprintf(out->user, sizeof(out->user), "AWS does not accept %s%s. %s",
+                 key, iam_user ? "" : ", so its IAM user cannot be found",
+                 SEE_ADMIN);
+    } else if (strcmp(code, "NoSuchEntity") == 0 && iam_user != NULL) {
         snprintf(out->user, sizeof(out->user),
                  "AWS has no IAM user named %s. %s", iam_user, SEE_ADMIN);
-    else if (strcmp(code, "AccessDenied") == 0)
+    } else if (strcmp(code, "AccessDenied") == 0) {
+        key_owner(iam_user, true, key, sizeof(key));
         snprintf(out->user, sizeof(out->user),
-                 "The access key stored for IAM user %s may not do this "
-                 "(AWS said AccessDenied). %s",
-                 iam_user, SEE_ADMIN);
-    else
+                 "%s may not do this (AWS said AccessDenied). %s", key,
+                 SEE_ADMIN);
+    } else {
         snprintf(out->user, sizeof(out->user),
                  "AWS refused the request (%s). %s", code, SEE_ADMIN);
+    }
     snprintf(out->log, sizeof(out->log), "AWS error %s (HTTP %ld): %s", code,
              st->http_status, st->message);
 }

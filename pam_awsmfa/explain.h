@@ -12,7 +12,9 @@ struct explanation {
     char log[512];  /* the reason in the decision line */
 };
 
-/* Any failed call: unreachable, unreadable, clock skew, bad key, ... */
+/* Any failed call: unreachable, unreadable, clock skew, bad key, ...
+ * iam_user is NULL while it is not known yet (a failed GetCallerIdentity):
+ * the key is then named as the one stored for the operator's login. */
 void explain_failure(const struct aws_status *st, const char *iam_user,
                      struct explanation *out);
 

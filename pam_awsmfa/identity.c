@@ -25,6 +25,7 @@ enum store_key {
     KEY_ROLE,
     KEY_EXTERNAL_ID,
     KEY_SESSION_NAME,
+    KEY_SOURCE_IDENTITY,
     KEY_DURATION,
     KEY_COUNT
 };
@@ -33,7 +34,8 @@ static const char *const store_keys[KEY_COUNT] = {
     "aws_access_key_id", "aws_secret_access_key",
     "iam_user",          "mfa_serial",
     "role_arn",          "external_id",
-    "role_session_name", "duration",
+    "role_session_name", "source_identity",
+    "duration",
 };
 
 /* The whole store is checked, every section, so that a mistake shows at
@@ -89,6 +91,7 @@ static bool value_fits(enum store_key key, const char *value)
     case KEY_EXTERNAL_ID:
         return only_chars(value, WORD "+=,.@:/-", 2, 1224);
     case KEY_SESSION_NAME:
+    case KEY_SOURCE_IDENTITY:
         return only_chars(value, WORD "+=,.@-", 2, 64);
     default:
         return false;
@@ -102,6 +105,7 @@ static const char *const key_rules[KEY_COUNT] = {
     "9 to 256 of letters, digits and +=/:,.@_-",
     "an ARN (arn:...), 20 to 2048 characters",
     "2 to 1224 of letters, digits and +=,.@:/_-",
+    "2 to 64 of letters, digits and +=,.@_-",
     "2 to 64 of letters, digits and +=,.@_-",
     "a whole number from 900 to 129600",
 };
@@ -142,6 +146,8 @@ static char **text_field(struct identity *id, enum store_key key)
         return &id->external_id;
     case KEY_SESSION_NAME:
         return &id->role_session_name;
+    case KEY_SOURCE_IDENTITY:
+        return &id->source_identity;
     default:
         return &id->role_arn;
     }
@@ -223,8 +229,10 @@ static const char *section_problem(const struct store_reading *r)
     if (!r->seen[KEY_SECRET])
         return "has no aws_secret_access_key";
     if (r->current.role_arn == NULL &&
-        (r->seen[KEY_EXTERNAL_ID] || r->seen[KEY_SESSION_NAME]))
-        return "has external_id or role_session_name without role_arn";
+        (r->seen[KEY_EXTERNAL_ID] || r->seen[KEY_SESSION_NAME] ||
+         r->seen[KEY_SOURCE_IDENTITY]))
+        return "has external_id, role_session_name or source_identity "
+               "without role_arn";
     if (r->current.role_arn != NULL &&
         r->current.duration > CONFIG_ROLE_DURATION_MAX)
         return "has a duration over 43200, the most a role session "
@@ -370,6 +378,7 @@ void identity_free(struct identity *id)
     free(id->role_arn);
     free(id->external_id);
     free(id->role_session_name);
+    free(id->source_identity);
     memset(id, 0, sizeof(id[0]));
 }
 

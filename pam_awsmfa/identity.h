@@ -15,6 +15,7 @@ struct identity {
     char *role_arn;          /* NULL: GetSessionToken, else AssumeRole */
     char *external_id;       /* AssumeRole's ExternalId, NULL: none */
     char *role_session_name; /* NULL: derived from the Linux user */
+    char *source_identity;   /* AssumeRole's SourceIdentity, NULL: none */
     long duration;           /* 0: the config's duration (role_duration) */
 };
 
@@ -37,7 +38,8 @@ void identity_free(struct identity *id);
 
 /* Whether value fits AWS's pattern for a store key (aws_access_key_id,
  * aws_secret_access_key, iam_user, mfa_serial, role_arn, external_id,
- * role_session_name); the session file is checked with the same rules. */
+ * role_session_name, source_identity); the session file is checked with
+ * the same rules. */
 bool identity_value_valid(const char *key, const char *value);
 
 /* The IAM user name in a GetCallerIdentity ARN such as

@@ -244,7 +244,7 @@ static int connect_aws(struct login *lg)
     struct aws_caller_identity caller;
     if (sts_get_caller_identity(lg->aws, &caller, &st) != AWS_OK) {
         struct explanation why;
-        explain_failure(&st, "(not known yet)", &why);
+        explain_failure(&st, NULL, &why);
         prompt_error(lg->pamh, "%s", why.user);
         log_decision(lg, LOG_ERR, "error", why.log);
         return PAM_MAXTRIES;

@@ -6,15 +6,8 @@
 
 #include "aws.h"
 
-/* An endpoint given in the config replaces the default URL only: the
- * signing region still follows the configured region's partition. */
-static bool resolve_one(const char *service, const char *region,
-                        const char *configured, char **url, char **signing)
+static bool replace_url(char **url, const char *configured)
 {
-    if (!aws_default_endpoint(service, region, url, signing))
-        return false;
-    if (configured == NULL)
-        return true;
     char *copy = strdup(configured);
     if (copy == NULL)
         return false;
@@ -23,17 +16,47 @@ static bool resolve_one(const char *service, const char *region,
     return true;
 }
 
+/* One service's endpoint: the configured URL, else the region's default
+ * (its FIPS endpoint with use_fips).  A configured URL replaces the
+ * default URL only: the signing region still follows the configured
+ * region's partition.  On failure err says what to configure. */
+static bool resolve_one(const char *service, const char *region, bool fips,
+                        const char *configured, char **url, char **signing,
+                        char *err, size_t errlen)
+{
+    if (!aws_default_endpoint(service, region, url, signing)) {
+        snprintf(err, errlen, "no AWS endpoints for region %s", region);
+        return false;
+    }
+    if (configured != NULL) {
+        if (replace_url(url, configured))
+            return true;
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    if (!fips)
+        return true;
+    free(*url);
+    free(*signing);
+    if (aws_fips_endpoint(service, region, url, signing))
+        return true;
+    snprintf(err, errlen,
+             "use_fips = yes, but no FIPS endpoint is known for %s in "
+             "region %s: set %s_endpoint explicitly",
+             service, region, service);
+    return false;
+}
+
 bool settings_resolve(const struct config *cfg, struct settings *out, char *err,
                       size_t errlen)
 {
     const char *region = cfg->region ? cfg->region : SETTINGS_DEFAULT_REGION;
     memset(out, 0, sizeof(*out));
-    if (resolve_one("sts", region, cfg->sts_endpoint, &out->sts_endpoint,
-                    &out->sts_region) &&
-        resolve_one("iam", region, cfg->iam_endpoint, &out->iam_endpoint,
-                    &out->iam_region))
+    if (resolve_one("sts", region, cfg->use_fips, cfg->sts_endpoint,
+                    &out->sts_endpoint, &out->sts_region, err, errlen) &&
+        resolve_one("iam", region, cfg->use_fips, cfg->iam_endpoint,
+                    &out->iam_endpoint, &out->iam_region, err, errlen))
         return true;
-    snprintf(err, errlen, "no AWS endpoints for region %s", region);
     settings_free(out);
     return false;
 }

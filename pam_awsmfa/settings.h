@@ -1,5 +1,6 @@
 /* Where a login's AWS calls go: configured endpoints, or the defaults for
- * the configured region, and the region each one signs with. */
+ * the configured region (FIPS ones with use_fips), and the region each
+ * one signs with. */
 #ifndef PAM_AWSMFA_SETTINGS_H
 #define PAM_AWSMFA_SETTINGS_H
 
@@ -18,6 +19,8 @@ struct settings {
     char *iam_region;
 };
 
+/* On failure (a region without defaults, or without FIPS endpoints when
+ * use_fips asks for them) err says which endpoint to configure. */
 bool settings_resolve(const struct config *cfg, struct settings *out, char *err,
                       size_t errlen);
 void settings_free(struct settings *s);

@@ -279,6 +279,9 @@ static const char *assume_role_problem(const struct sts_assume_role_request *r)
         return "RoleSessionName is not 2 to 64 of [\\w+=,.@-]";
     if (r->external_id != NULL && !made_of(r->external_id, 2, 1224, "+=,.@:/-"))
         return "ExternalId is not 2 to 1224 of [\\w+=,.@:/-]";
+    if (r->source_identity != NULL &&
+        !made_of(r->source_identity, 2, 64, "+=,.@-"))
+        return "SourceIdentity is not 2 to 64 of [\\w+=,.@-]";
     if (r->duration < 900 || r->duration > 43200)
         return "DurationSeconds is not 900 to 43200";
     return NULL;
@@ -303,9 +306,11 @@ enum aws_result sts_assume_role(struct aws_client *c,
         {"RoleArn", req->role_arn},
         {"RoleSessionName", req->role_session_name},
         {"SerialNumber", req->serial_number},
+        {"SourceIdentity", req->source_identity},
         {"TokenCode", req->token_code},
     };
-    return credentials_call(c, "AssumeRole", params, 6, out, st);
+    return credentials_call(c, "AssumeRole", params,
+                            sizeof(params) / sizeof(params[0]), out, st);
 }
 
 enum aws_result sts_get_caller_identity(struct aws_client *c,

@@ -7,9 +7,12 @@ import json
 import threading
 import time
 
-# Parameters worth seeing in a log; everything else is left out.
+# Parameters worth seeing in a log; everything else is left out.  (An
+# ExternalId is not a secret: AWS documents it as an identifier the
+# trusting account hands out.)
 RECORDED_PARAMS = ("UserName", "SerialNumber", "DurationSeconds", "Marker",
-                   "MaxItems", "RoleArn", "RoleSessionName")
+                   "MaxItems", "RoleArn", "RoleSessionName", "ExternalId",
+                   "SourceIdentity")
 
 
 def recorded_params(params):

@@ -20,6 +20,7 @@ UNKNOWN_DEVICE = ("MultiFactorAuthentication failed, unable to validate MFA "
 WRONG_CODE = ("MultiFactorAuthentication failed with invalid MFA one time "
               "pass code. ")
 STS_NS = "{https://sts.amazonaws.com/doc/2011-06-15/}"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/ops"
 IAM_NS = "{https://iam.amazonaws.com/doc/2010-05-08/}"
 
 
@@ -29,9 +30,9 @@ class ProtocolTest(unittest.TestCase):
         cls.bench = Bench([
             user("proto"), user("fido", ("fido",)),
             user("early"), user("late"), user("stale"), user("future"),
-            user("hardy", ("hardware",)), user("half"),
-        ], roles=[{"arn": f"arn:aws:iam::{ACCOUNT}:role/ops",
-                   "trust": ["proto"], "max_session_seconds": 3600}])
+            user("hardy", ("hardware",)), user("half"), user("roler"),
+        ], roles=[{"arn": ROLE, "trust": ["proto", "roler"],
+                   "max_session_seconds": 3600}])
 
     @classmethod
     def tearDownClass(cls):
@@ -143,9 +144,36 @@ class ProtocolTest(unittest.TestCase):
 
     def test_role_duration_over_its_maximum(self):
         answer = call(self.b, "proto", "sts", "AssumeRole", {
-            "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/ops",
-            "RoleSessionName": "long", "DurationSeconds": "7200"})
+            "RoleArn": ROLE, "RoleSessionName": "long",
+            "DurationSeconds": "7200"})
         self.assertAwsError(answer, 400, "ValidationError")
+
+    def test_assume_role_logged_without_the_code(self):
+        b = self.b
+        serial = b.device("roler")["serial"]
+        answer = call(b, "roler", "sts", "AssumeRole", {
+            "RoleArn": ROLE, "RoleSessionName": "alice@bastion",
+            "ExternalId": "ext:1/2", "SourceIdentity": "alice.smith",
+            "DurationSeconds": "900", "SerialNumber": serial,
+            "TokenCode": b.code("roler")})
+        self.assertEqual(answer.status, 200, answer.body)
+        self.assertEqual(answer.find("AssumeRoleResult/SourceIdentity"),
+                         "alice.smith")
+        [entry] = [e for e in self.emu.requests()
+                   if e["action"] == "AssumeRole"]
+        self.assertEqual(entry["params"], {
+            "RoleArn": ROLE, "RoleSessionName": "alice@bastion",
+            "ExternalId": "ext:1/2", "SourceIdentity": "alice.smith",
+            "DurationSeconds": "900", "SerialNumber": serial})
+        self.assertTrue(entry["has_token_code"])
+
+    def test_source_identity_checked_against_the_model(self):
+        answer = call(self.b, "proto", "sts", "AssumeRole", {
+            "RoleArn": ROLE, "RoleSessionName": "s1",
+            "SourceIdentity": "a b"})
+        self.assertAwsError(answer, 400, "ValidationError")
+        self.assertIn("Value 'a b' at 'sourceIdentity' failed to satisfy "
+                      "constraint", answer.error()[1])
 
     def test_fido_key_gives_no_code(self):
         b = self.b

@@ -1,9 +1,10 @@
 """Where bastions differ (issue 9): roles assumed with MFA, the IAM user
-found from the key, keys from the user's own AWS files, and a real proxy,
-through the real PAM stack against the emulator."""
+found from the key, use_fips, keys from the user's own AWS files, and a
+real proxy, through the real PAM stack against the emulator."""
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -26,22 +27,18 @@ def deep_user(name, path):
     return user
 
 
-class RoleTest(unittest.TestCase):
-    """role_arn in the store: AssumeRole with the code, not
-    GetSessionToken.  Each case uses its own IAM user, so no code is
-    reused."""
+class BastionCase(unittest.TestCase):
+    """One emulator and bastion per class (from make_bastion), reset
+    before each case: default config and PAM service, no session file, no
+    request or used code left in the emulator."""
+
+    @classmethod
+    def make_bastion(cls):
+        raise NotImplementedError
 
     @classmethod
     def setUpClass(cls):
-        names = ["alice", "bob", "carol", "dave", "erin", "frank"]
-        cls.bastion = Bastion(
-            [iam_user(n) for n in names],
-            roles=[{"arn": OPS, "trust": names, "require_mfa": True,
-                    "max_session_seconds": 7200},
-                   {"arn": SHORT, "trust": names, "require_mfa": True,
-                    "max_session_seconds": 3600},
-                   {"arn": OTHERS, "trust": ["nobody"],
-                    "require_mfa": True}])
+        cls.bastion = cls.make_bastion()
 
     @classmethod
     def tearDownClass(cls):
@@ -53,6 +50,25 @@ class RoleTest(unittest.TestCase):
         self.b.forget_sessions()
         self.b.config()
         self.b.service()
+
+
+class RoleTest(BastionCase):
+    """role_arn in the store: AssumeRole with the code, not
+    GetSessionToken.  Each case uses its own IAM user, so no code is
+    reused."""
+
+    @classmethod
+    def make_bastion(cls):
+        names = ["alice", "bob", "carol", "dave", "erin", "frank", "ivy",
+                 "judy"]
+        return Bastion(
+            [iam_user(n) for n in names],
+            roles=[{"arn": OPS, "trust": names, "require_mfa": True,
+                    "max_session_seconds": 7200},
+                   {"arn": SHORT, "trust": names, "require_mfa": True,
+                    "max_session_seconds": 3600},
+                   {"arn": OTHERS, "trust": ["nobody"],
+                    "require_mfa": True}])
 
     def test_role_session_by_default_one_hour(self):
         b = self.b
@@ -88,7 +104,31 @@ class RoleTest(unittest.TestCase):
         self.assertEqual(r.rc, PAM["SUCCESS"], r)
         [call] = b.calls("AssumeRole")
         self.assertEqual(call["params"]["RoleSessionName"], "bob@bastion-1")
+        self.assertEqual(call["params"]["ExternalId"], "ext-1234")
         self.assertEqual(call["params"]["DurationSeconds"], "7200")
+        self.assertNotIn("SourceIdentity", call["params"])
+
+    def test_source_identity_from_store_reaches_aws(self):
+        b = self.b
+        b.map_to("ivy", role_arn=OPS, source_identity="ivy.smith@example")
+        r = b.login([b.code("ivy")])
+        self.assertEqual(r.rc, PAM["SUCCESS"], r)
+        [call] = b.calls("AssumeRole")
+        self.assertEqual(call["params"]["SourceIdentity"],
+                         "ivy.smith@example")
+        self.assertEqual(call["params"]["RoleArn"], OPS)
+        self.assertNotIn("ExternalId", call["params"])
+
+    def test_bad_source_identity_refuses_before_aws(self):
+        b = self.b
+        store = b.map_to("judy", role_arn=OPS, source_identity="judy smith")
+        r = b.login([b.code("judy")])
+        self.assertEqual(r.rc, PAM["SERVICE_ERR"], r)
+        self.assertIn("cannot read its credentials store", r.out)
+        self.assertIn(f"{store}:6: source_identity 'judy smith' is not "
+                      "valid: 2 to 64 of letters", r.syslog)
+        self.assertNotIn("AWS MFA code for", r.out)
+        self.assertEqual(b.emu.requests(), [])
 
     def test_role_duration_from_config(self):
         b = self.b
@@ -134,24 +174,13 @@ class RoleTest(unittest.TestCase):
         self.assertNotIn(b.code("frank"), r.syslog + r.out)
 
 
-class DiscoveryTest(unittest.TestCase):
+class DiscoveryTest(BastionCase):
     """No iam_user in the store: GetCallerIdentity names the IAM user."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.bastion = Bastion([deep_user("grace", "/division/team/"),
-                               iam_user("heidi")])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.bastion.close()
-
-    def setUp(self):
-        self.b = self.bastion
-        self.b.emu.reset()
-        self.b.forget_sessions()
-        self.b.config()
-        self.b.service()
+    def make_bastion(cls):
+        return Bastion([deep_user("grace", "/division/team/"),
+                        iam_user("heidi")])
 
     def store_without_iam_user(self, name):
         key = self.b.users[name]["keys"][0]
@@ -186,12 +215,63 @@ class DiscoveryTest(unittest.TestCase):
         r = b.login(["123456"])
         self.assertEqual(r.rc, PAM["MAXTRIES"], r)
         self.assertNotIn("AWS MFA code for", r.out)
-        self.assertIn("AWS does not accept the access key", r.out)
-        self.assertIn("InvalidClientTokenId", r.syslog)
+        # The IAM user is not known: the message names the login's key.
+        self.assertIn("[error] AWS does not accept the access key stored "
+                      "for your login, so its IAM user cannot be found. "
+                      "Ask the bastion's administrator to check the system "
+                      "log.", r.out)
+        self.assertNotIn("not known yet", r.out + r.syslog)
+        self.assertRegex(r.syslog, r"outcome=error reason=\"AWS error "
+                         r"InvalidClientTokenId \(HTTP 403\)")
+        self.assertNotIn("iam_user=", r.syslog)
         self.assertEqual(b.calls("ListMFADevices"), [])
 
 
-class UserKeysTest(unittest.TestCase):
+class FipsTest(BastionCase):
+    """use_fips = yes: explicit endpoints still win; a region whose FIPS
+    endpoints are not known refuses the login before any AWS call.  (The
+    FIPS defaults themselves are real AWS hosts, never contacted here:
+    test_endpoints and test_aws_endpoints.py check them.)"""
+
+    @classmethod
+    def make_bastion(cls):
+        return Bastion([iam_user("kate")])
+
+    def setUp(self):
+        super().setUp()
+        self.b.map_to("kate")
+
+    def test_explicit_endpoints_win(self):
+        b = self.b
+        b.config(use_fips="yes", region="us-east-1")
+        r = b.login([b.code("kate")])
+        self.assertEqual(r.rc, PAM["SUCCESS"], r)
+        self.assertEqual(len(b.calls("GetSessionToken")), 1)
+
+    def test_region_without_fips_endpoints_is_refused(self):
+        b = self.b
+        b.config(use_fips="yes", region="eu-west-1", sts_endpoint=None)
+        r = b.login([b.code("kate")])
+        self.assertEqual(r.rc, PAM["SERVICE_ERR"], r)
+        self.assertIn("[error] MFA login is not configured correctly on "
+                      "this server.", r.out)
+        self.assertIn("use_fips = yes, but no FIPS endpoint is known for "
+                      "sts in region eu-west-1: set sts_endpoint "
+                      "explicitly", r.syslog)
+        self.assertNotIn("AWS MFA code for", r.out)
+        self.assertEqual(b.emu.requests(), [])
+
+    def test_bad_value_names_file_and_line(self):
+        b = self.b
+        path = b.config(use_fips="on")
+        r = b.login(["123456"])
+        self.assertEqual(r.rc, PAM["SERVICE_ERR"], r)
+        self.assertRegex(r.syslog, re.escape(path) + r":\d+: use_fips 'on' "
+                         r"is not valid: yes or no")
+        self.assertEqual(b.emu.requests(), [])
+
+
+class UserKeysTest(BastionCase):
     """key_source = user: the key from a profile of the user's own AWS
     files (user_aws_dir points at a temp folder: the tests never touch a
     real home)."""
@@ -199,19 +279,12 @@ class UserKeysTest(unittest.TestCase):
     PROFILE = "default-long-term"
 
     @classmethod
-    def setUpClass(cls):
-        cls.bastion = Bastion([iam_user("olivia", devices=("virtual",
-                                                            "virtual")),
-                               iam_user("peggy")])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.bastion.close()
+    def make_bastion(cls):
+        return Bastion([iam_user("olivia", devices=("virtual", "virtual")),
+                        iam_user("peggy")])
 
     def setUp(self):
-        self.b = self.bastion
-        self.b.emu.reset()
-        self.b.forget_sessions()
+        super().setUp()
         self.aws_dir = os.path.join(self.b.dir, "userhome", ".aws")
         shutil.rmtree(self.aws_dir, ignore_errors=True)
         os.makedirs(self.aws_dir)
@@ -219,7 +292,6 @@ class UserKeysTest(unittest.TestCase):
         self.b.config(key_source="user", user_profile=self.PROFILE,
                       user_aws_dir=self.aws_dir,
                       credentials_file=os.path.join(self.b.dir, "none"))
-        self.b.service()
 
     def write(self, name, text, mode=0o600):
         path = os.path.join(self.aws_dir, name)
@@ -359,27 +431,28 @@ class Tinyproxy:
 TINYPROXY = shutil.which("tinyproxy") or "/usr/bin/tinyproxy"
 
 
-class ProxyTest(unittest.TestCase):
+class ProxyTest(BastionCase):
     """proxy = http://host:port: every AWS call goes through a real
     proxy as CONNECT; no_proxy bypasses it; the environment's proxy
     variables never steer a login."""
 
     @classmethod
+    def make_bastion(cls):
+        return Bastion([iam_user(n) for n in
+                        ("ivan", "judy", "mallory", "niaj")])
+
+    @classmethod
     def setUpClass(cls):
-        cls.bastion = Bastion([iam_user(n) for n in
-                               ("ivan", "judy", "mallory", "niaj")])
+        super().setUpClass()
         cls.proxy = Tinyproxy(cls.bastion.emu.port)
 
     @classmethod
     def tearDownClass(cls):
         cls.proxy.close()
-        cls.bastion.close()
+        super().tearDownClass()
 
     def setUp(self):
-        self.b = self.bastion
-        self.b.emu.reset()
-        self.b.forget_sessions()
-        self.b.service()
+        super().setUp()
         # A port where no proxy listens: a call sent there cannot work.
         self.dead = f"http://127.0.0.1:{free_port()}"
 

@@ -399,7 +399,7 @@ def case_assume_role_and_identity(t):
     out = t.run([reply(body=credentials_xml("AssumeRole")),
                  reply(body=identity)],
                 "assume", role, "alice-session", SERIAL, "012345", "3600",
-                "whoami")
+                "-", "-", "whoami")
     form = t.server.requests[0]["form"]
     t.check("AssumeRole", out[1]["result"] == OK and form == {
         "Action": ["AssumeRole"], "Version": ["2011-06-15"],
@@ -408,6 +408,22 @@ def case_assume_role_and_identity(t):
         "TokenCode": ["012345"]}, (out, form))
     t.check("GetCallerIdentity", out[2].get("account") == "123456789012" and
             out[3]["result"] == OK, out)
+    out = t.run([reply(body=credentials_xml("AssumeRole"))],
+                "assume", role, "alice-session", SERIAL, "012345", "7200",
+                "ext:1/2", "alice@example.com")
+    form = t.server.requests[0]["form"]
+    t.check("AssumeRole with ExternalId and SourceIdentity",
+            out[-1]["result"] == OK and
+            form.get("ExternalId") == ["ext:1/2"] and
+            form.get("SourceIdentity") == ["alice@example.com"] and
+            form.get("DurationSeconds") == ["7200"], (out, form))
+    for bad in ("a", "has space", "ops:alice", "x" * 65):
+        out = t.run([], "assume", role, "alice-session", SERIAL, "012345",
+                    "3600", "-", bad)
+        t.check(f"SourceIdentity {bad!r} never sent",
+                out[-1]["result"] == LOCAL_ERROR and
+                "SourceIdentity is not 2 to 64" in out[-1]["detail"] and
+                not t.server.requests, out)
 
 
 def main():

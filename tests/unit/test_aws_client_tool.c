@@ -3,7 +3,8 @@
  *   test_aws_client_tool URL CA_FILE TIMEOUT [--token T] COMMAND...
  *
  * COMMAND is "list USER", "gst SERIAL CODE SECONDS",
- * "assume ROLE_ARN SESSION SERIAL CODE SECONDS" or "whoami"; several run
+ * "assume ROLE_ARN SESSION SERIAL CODE SECONDS EXTERNAL_ID SOURCE_IDENTITY"
+ * (each of the last two "-" for none) or "whoami"; several run
  * in order on the same client (and so the same connections).  Each prints
  * one "status ..." line and its results.  The test's credentials are
  * made up, so the secret key and token are shown only as SHA-256. */
@@ -78,6 +79,11 @@ static void run_gst(struct aws_client *c, char **argv)
     aws_credentials_free(&cr);
 }
 
+static const char *unless_dash(const char *arg)
+{
+    return strcmp(arg, "-") == 0 ? NULL : arg;
+}
+
 static void run_assume(struct aws_client *c, char **argv)
 {
     struct sts_assume_role_request req = {
@@ -86,6 +92,8 @@ static void run_assume(struct aws_client *c, char **argv)
         .serial_number = argv[2],
         .token_code = argv[3],
         .duration = atol(argv[4]),
+        .external_id = unless_dash(argv[5]),
+        .source_identity = unless_dash(argv[6]),
     };
     struct aws_credentials cr;
     struct aws_status st;
@@ -116,7 +124,7 @@ struct command {
 static const struct command commands[] = {
     {"list", 1, run_list},
     {"gst", 3, run_gst},
-    {"assume", 5, run_assume},
+    {"assume", 7, run_assume},
     {"whoami", 0, run_whoami},
 };
 

@@ -116,6 +116,7 @@ static void test_defaults_from_empty_file(void **state)
     assert_string_equal(cfg.credentials_file, CONFIG_DEFAULT_CREDENTIALS);
     assert_string_equal(cfg.session_dir, CONFIG_DEFAULT_SESSION_DIR);
     assert_int_equal(cfg.unmapped, UNMAPPED_DENY);
+    assert_false(cfg.use_fips);
     assert_false(cfg.debug);
     config_free(&cfg);
 }
@@ -369,6 +370,27 @@ static void test_user_key_source(void **state)
     arg_refused("user_aws_dir=~alice/.aws", "an absolute path");
 }
 
+static void test_use_fips(void **state)
+{
+    (void)state;
+    struct config cfg;
+    write_config("region = us-east-2\nuse_fips = yes\n", 0644);
+    assert_true(load(&cfg, 0, NULL));
+    assert_true(cfg.use_fips);
+    config_free(&cfg);
+    /* An argument overrides the file, as for every key. */
+    const char *off[] = {"use_fips=no"};
+    assert_true(load(&cfg, 1, off));
+    assert_false(cfg.use_fips);
+    config_free(&cfg);
+    file_refused("region = us-east-2\n\nuse_fips = true\n", 3,
+                 "use_fips 'true' is not valid: yes or no");
+    file_refused("use_fips = yes\nuse_fips = yes\n", 2,
+                 "use_fips is given twice");
+    file_refused("use_fips =\n", 1, "use_fips '' is not valid");
+    arg_refused("use_fips=YES", "use_fips 'YES' is not valid: yes or no");
+}
+
 static void test_region_pattern(void **state)
 {
     (void)state;
@@ -481,6 +503,7 @@ static void test_every_key_is_settable(void **state)
         {"region", "eu-west-1"},
         {"sts_endpoint", "https://127.0.0.1:1"},
         {"iam_endpoint", "https://127.0.0.1:2"},
+        {"use_fips", "yes"},
         {"ca_file", "/etc/passwd"},
         {"proxy", "http://127.0.0.1:3128"},
         {"no_proxy", "localhost"},
@@ -530,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_endpoints_https_with_host),
         cmocka_unit_test(test_proxy_and_no_proxy),
         cmocka_unit_test(test_user_key_source),
+        cmocka_unit_test(test_use_fips),
         cmocka_unit_test(test_region_pattern),
         cmocka_unit_test(test_bad_value_is_shown_safely),
         cmocka_unit_test(test_ca_file_must_be_regular),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "explain.h"
@@ -83,6 +84,39 @@ static void test_bad_key(void **state)
     assert_non_null(strstr(why.log, "InvalidClientTokenId"));
 }
 
+/* Before GetCallerIdentity names the IAM user, the key is the login's. */
+static void test_iam_user_not_known_yet(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code, *iam_user, *user;
+    } cases[] = {
+        {"InvalidClientTokenId", NULL,
+         "AWS does not accept the access key stored for your login, so its "
+         "IAM user cannot be found. "},
+        {"AccessDenied", NULL,
+         "The access key stored for your login may not do this (AWS said "
+         "AccessDenied). "},
+        {"NoSuchEntity", NULL, "AWS refused the request (NoSuchEntity). "},
+        {"AccessDenied", "alice",
+         "The access key stored for IAM user alice may not do this (AWS "
+         "said AccessDenied). "},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct aws_status st = api_error(cases[i].code, "no");
+        struct explanation why;
+        explain_failure(&st, cases[i].iam_user, &why);
+        char want[512];
+        snprintf(want, sizeof(want),
+                 "%sAsk the bastion's administrator to check the system log.",
+                 cases[i].user);
+        assert_string_equal(why.user, want);
+        snprintf(want, sizeof(want), "AWS error %s (HTTP 403): no",
+                 cases[i].code);
+        assert_string_equal(why.log, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -91,6 +125,7 @@ int main(void)
         cmocka_unit_test(test_clock_skew_says_how_much),
         cmocka_unit_test(test_network_and_protocol),
         cmocka_unit_test(test_bad_key),
+        cmocka_unit_test(test_iam_user_not_known_yet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,7 @@ static void test_defaults(void **state)
     assert_null(id.role_arn);
     assert_null(id.external_id);
     assert_null(id.role_session_name);
+    assert_null(id.source_identity);
     assert_int_equal(id.duration, 0);
     identity_free(&id);
 }
@@ -243,10 +244,13 @@ static void test_value_patterns(void **state)
     /* The role's own keys need a role; a role session lasts 12 hours at
      * most. */
     store_refused("[alice]\n" PAIR "external_id = ext-1\n", 1,
-                  "section [alice] has external_id or role_session_name "
-                  "without role_arn");
+                  "section [alice] has external_id, role_session_name or "
+                  "source_identity without role_arn");
     store_refused("[alice]\n" PAIR "role_session_name = ops\n", 1,
                   "without role_arn");
+    store_refused("[bob]\n" PAIR "\n[alice]\n" PAIR "source_identity = al\n", 5,
+                  "section [alice] has external_id, role_session_name or "
+                  "source_identity without role_arn");
     store_refused("[alice]\n" PAIR "role_arn = arn:aws:iam::1:role/ops-x\n"
                   "duration = 43201\n",
                   1, "has a duration over 43200");
@@ -303,16 +307,64 @@ static void test_role_keys(void **state)
     (void)state;
     write_store("[alice]\n" PAIR "role_arn = arn:aws:iam::123456789012:role/"
                 "ops\nexternal_id = ext:1/2@x\n"
-                "role_session_name = alice@bastion\nduration = 43200\n",
+                "role_session_name = alice@bastion\n"
+                "source_identity = alice.smith@example.com\n"
+                "duration = 43200\n",
                 0600);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
     assert_string_equal(id.external_id, "ext:1/2@x");
     assert_string_equal(id.role_session_name, "alice@bastion");
+    assert_string_equal(id.source_identity, "alice.smith@example.com");
     assert_int_equal(id.duration, 43200);
     identity_free(&id);
     assert_null(id.external_id);
     assert_null(id.role_session_name);
+    assert_null(id.source_identity);
+}
+
+#define ROLE "role_arn = arn:aws:iam::1:role/ops-x\n"
+
+/* SourceIdentity: AWS's [\w+=,.@-]{2,64}; a bad one names file and line. */
+static void test_source_identity_pattern(void **state)
+{
+    (void)state;
+    const char *bad[] = {"a",
+                         "has space",
+                         "ops:alice",
+                         "a/b",
+                         "x#y",
+                         "s\xc3\xa9"
+                         "bastien",
+                         "a234567890123456789012345678901234567890123456789012"
+                         "345678901234x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char text[512];
+        snprintf(text, sizeof(text),
+                 "[alice]\n" PAIR "\n" ROLE "source_identity = %s\n", bad[i]);
+        store_refused(text, 6,
+                      "is not valid: 2 to 64 of letters, digits and "
+                      "+=,.@_-");
+        assert_err_has("source_identity '");
+    }
+    store_refused("[alice]\n" PAIR ROLE "source_identity = ab\n"
+                  "source_identity = cd\n",
+                  6, "source_identity is given twice in [alice]");
+    const char *good[] = {"ab", "alice_smith+ops=1,x.y@z-w",
+                          "a234567890123456789012345678901234567890123456789012"
+                          "345678901234"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        char text[512];
+        snprintf(text, sizeof(text),
+                 "[alice]\n" PAIR ROLE "source_identity = %s\n", good[i]);
+        write_store(text, 0600);
+        struct identity id;
+        assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
+        assert_string_equal(id.source_identity, good[i]);
+        identity_free(&id);
+    }
+    assert_true(identity_value_valid("source_identity", "alice"));
+    assert_false(identity_value_valid("source_identity", "a"));
 }
 
 static void assert_arn_user(const char *arn, const char *want)
@@ -388,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_hardware_serial_and_bounds),
         cmocka_unit_test(test_value_valid_for_session_checks),
         cmocka_unit_test(test_role_keys),
+        cmocka_unit_test(test_source_identity_pattern),
         cmocka_unit_test(test_user_from_arn),
         cmocka_unit_test(test_session_name),
     };
