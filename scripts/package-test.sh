@@ -21,5 +21,10 @@ dpkg -L libpam-awsmfa
 module=/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/security/pam_awsmfa.so
 test -f "$module"
 test -f /etc/security/pam_awsmfa.conf
+examples=/usr/share/doc/libpam-awsmfa/examples
+for f in iam/README.md iam/operators-require-mfa.json pam.d/sshd pam.d/sudo \
+    sshd_config.d/pam_awsmfa.conf; do
+    test -f "$examples/$f" || { echo "missing $examples/$f"; exit 1; }
+done
 echo "--- one login through the installed $module"
 AWSMFA_TEST_MODULE=$module /usr/bin/python3 "$top/scripts/demo.py" "$build"
