@@ -406,7 +406,8 @@ static bool is_visible(const char *text)
     if (text == NULL || text[0] == '\0')
         return false;
     for (const char *p = text; *p != '\0'; p++) {
-        if (*p <= ' ' || *p > '~')
+        unsigned char c = (unsigned char)*p;
+        if (c <= ' ' || c > '~')
             return false;
     }
     return true;

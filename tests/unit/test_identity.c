@@ -212,6 +212,32 @@ static void test_unknown_duplicate_and_stray_keys(void **state)
                   "section [ bob] is not a Linux user name");
 }
 
+/* Linux names may hold bytes above ASCII (useradd --badname, or a name
+ * service): such a section is someone's, and must not stop every login.
+ * Only blanks and control characters cannot be in a name. */
+static void test_non_ascii_section_names(void **state)
+{
+    (void)state;
+    write_store("[alice]\n" PAIR "[j\xc3\xbcrgen]\n" PAIR
+                "[\xe5\xbc\xa0]\n" PAIR,
+                0600);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
+    assert_string_equal(id.access_key_id, KEY);
+    identity_free(&id);
+    assert_int_equal(lookup("j\xc3\xbcrgen", &id), IDENTITY_FOUND);
+    assert_string_equal(id.access_key_id, KEY);
+    identity_free(&id);
+    assert_int_equal(lookup("\xe5\xbc\xa0", &id), IDENTITY_FOUND);
+    identity_free(&id);
+    store_refused("[alice]\n" PAIR "[al\001ce]\n" PAIR, 4,
+                  "section [al?ce] is not a Linux user name");
+    store_refused("[alice]\n" PAIR "[al\x7f]\n" PAIR, 4,
+                  "section [al?] is not a Linux user name");
+    store_refused("[alice]\n" PAIR "[al\tce]\n" PAIR, 4,
+                  "section [al?ce] is not a Linux user name");
+}
+
 static void test_value_patterns(void **state)
 {
     (void)state;
@@ -436,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_owner_must_be_euid),
         cmocka_unit_test(test_incomplete_sections),
         cmocka_unit_test(test_unknown_duplicate_and_stray_keys),
+        cmocka_unit_test(test_non_ascii_section_names),
         cmocka_unit_test(test_value_patterns),
         cmocka_unit_test(test_hardware_serial_and_bounds),
         cmocka_unit_test(test_value_valid_for_session_checks),
