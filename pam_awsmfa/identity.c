@@ -332,8 +332,10 @@ static void reading_free(struct store_reading *r)
 static bool read_store(struct store_reading *r, const struct secret *text,
                        char *err, size_t errlen)
 {
-    const struct ini_handler h = {
-        .section = store_section, .pair = store_pair, .ctx = r};
+    const struct ini_handler h = {.section = store_section,
+                                  .pair = store_pair,
+                                  .ctx = r,
+                                  .refuse_trailing_comments = true};
     bool ok = ini_parse(secret_str(text), secret_len(text), r->shown, &h, err,
                         errlen) &&
               finish_section(r);

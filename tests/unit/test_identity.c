@@ -238,6 +238,32 @@ static void test_non_ascii_section_names(void **state)
                   "section [al?ce] is not a Linux user name");
 }
 
+/* A comment after a value would otherwise be part of it: refused, and the
+ * message says where comments go (the line holds no secret to show). */
+static void test_comment_after_value_refused(void **state)
+{
+    (void)state;
+    store_refused("[alice]\n" PAIR "mfa_serial = " SERIAL " # her phone\n", 4,
+                  "a comment after a value ('#' after a blank) is not "
+                  "allowed: comments go on their own line");
+    store_refused("[alice]\naws_access_key_id = " KEY
+                  "\naws_secret_access_key = " SECRET "\t; rotated May\n",
+                  3, "comments go on their own line");
+    store_refused("[bob] # ops\n" PAIR "[alice]\n" PAIR, 1,
+                  "comments go on their own line");
+}
+
+static void test_byte_order_mark_skipped(void **state)
+{
+    (void)state;
+    write_store("\xef\xbb\xbf[alice]\n" PAIR, 0600);
+    struct identity id;
+    if (lookup("alice", &id) != IDENTITY_FOUND)
+        fail_msg("not found: %s", err);
+    assert_string_equal(id.access_key_id, KEY);
+    identity_free(&id);
+}
+
 static void test_value_patterns(void **state)
 {
     (void)state;
@@ -463,6 +489,8 @@ int main(void)
         cmocka_unit_test(test_incomplete_sections),
         cmocka_unit_test(test_unknown_duplicate_and_stray_keys),
         cmocka_unit_test(test_non_ascii_section_names),
+        cmocka_unit_test(test_comment_after_value_refused),
+        cmocka_unit_test(test_byte_order_mark_skipped),
         cmocka_unit_test(test_value_patterns),
         cmocka_unit_test(test_hardware_serial_and_bounds),
         cmocka_unit_test(test_value_valid_for_session_checks),
