@@ -38,6 +38,14 @@ class SessionDirTest(unittest.TestCase):
     def tearDown(self):
         self.b.forget_sessions()
 
+    def make_dirs(self, path):
+        """The session folders as the module makes them, then path."""
+        os.mkdir(self.b.session_dir, 0o755)
+        os.chmod(self.b.session_dir, 0o755)
+        os.mkdir(self.user_dir, 0o700)
+        if path != self.user_dir:
+            os.mkdir(path)
+
     def refused_before_prompt(self, *log_parts):
         r = self.b.login([self.b.code("alice")])
         self.assertEqual(r.rc, PAM["MAXTRIES"], r)
@@ -57,9 +65,7 @@ class SessionDirTest(unittest.TestCase):
             f"{self.b.session_dir} is owned by uid 1, not by root")
 
     def test_user_dir_owned_by_someone_else(self):
-        os.makedirs(self.user_dir)
-        os.chmod(self.b.session_dir, 0o755)
-        os.chmod(self.user_dir, 0o700)
+        self.make_dirs(self.user_dir)
         os.chown(self.user_dir, 1, 1)
         self.refused_before_prompt(
             f"{self.user_dir} is owned by uid 1 with mode 0700; it must be "
@@ -78,9 +84,7 @@ class SessionDirTest(unittest.TestCase):
             shutil.rmtree(elsewhere)
 
     def test_session_file_is_a_directory(self):
-        os.makedirs(self.b.session_file())
-        os.chmod(self.b.session_dir, 0o755)
-        os.chmod(self.user_dir, 0o700)
+        self.make_dirs(self.b.session_file())
         self.refused_before_prompt(
             f"{self.b.session_file()} is a directory: no session file can "
             f"be written in its place")
@@ -116,9 +120,7 @@ class SessionDirTest(unittest.TestCase):
     def test_a_session_file_or_link_in_place_is_replaced(self):
         # What the write replaces (a file, a link: never followed) is no
         # reason to refuse.
-        os.makedirs(self.user_dir)
-        os.chmod(self.b.session_dir, 0o755)
-        os.chmod(self.user_dir, 0o700)
+        self.make_dirs(self.user_dir)
         target = os.path.join(self.b.dir, "target")
         with open(target, "w") as f:
             f.write("untouched")
