@@ -70,14 +70,23 @@ static char *dir_from_config(const char *config_path, char *err, size_t errlen)
     return dir;
 }
 
+/* A relative folder would depend on where the command runs, as the
+ * module's own session_dir may not. */
 static char *session_dir(const struct awsmfa_where *where, char *err,
                          size_t errlen)
 {
     const char *chosen = where->session_dir;
-    if (chosen == NULL || chosen[0] == '\0')
+    const char *given_by = "--session-dir";
+    if (chosen == NULL || chosen[0] == '\0') {
         chosen = getenv(SESSION_DIR_VARIABLE);
+        given_by = SESSION_DIR_VARIABLE;
+    }
     if (chosen == NULL || chosen[0] == '\0')
         return dir_from_config(where->config, err, errlen);
+    if (chosen[0] != '/') {
+        snprintf(err, errlen, "%s needs an absolute path", given_by);
+        return NULL;
+    }
     char *dir = strdup(chosen);
     if (dir == NULL)
         snprintf(err, errlen, "out of memory");

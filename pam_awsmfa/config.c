@@ -467,7 +467,8 @@ static bool read_file(struct config *cfg, bool named, char *err, size_t errlen)
     if (got != SAFEFILE_OK)
         return false;
     struct file_reading r = {.cfg = cfg};
-    const struct ini_handler h = {.pair = file_pair, .ctx = &r};
+    const struct ini_handler h = {
+        .pair = file_pair, .ctx = &r, .refuse_trailing_comments = true};
     bool ok = ini_parse(secret_str(text), secret_len(text), cfg->path, &h, err,
                         errlen);
     secret_free(text);

@@ -67,7 +67,8 @@ static bool is_printable_word(const char *value, size_t max)
     if (len == 0 || len > max)
         return false;
     for (size_t i = 0; i < len; i++) {
-        if (value[i] <= ' ' || value[i] > '~')
+        unsigned char c = (unsigned char)value[i];
+        if (c <= ' ' || c > '~')
             return false;
     }
     return true;
@@ -267,10 +268,13 @@ static bool finish_section(struct store_reading *r)
     return ok;
 }
 
+/* Any bytes but blanks and control characters: names beyond ASCII exist
+ * (useradd --badname, directory services), and char may be signed. */
 static bool is_section_name(const char *name)
 {
     for (const char *p = name; *p != '\0'; p++) {
-        if (*p <= ' ' || *p == 0x7f)
+        unsigned char c = (unsigned char)*p;
+        if (c <= ' ' || c == 0x7f)
             return false;
     }
     return name[0] != '\0';
@@ -328,8 +332,10 @@ static void reading_free(struct store_reading *r)
 static bool read_store(struct store_reading *r, const struct secret *text,
                        char *err, size_t errlen)
 {
-    const struct ini_handler h = {
-        .section = store_section, .pair = store_pair, .ctx = r};
+    const struct ini_handler h = {.section = store_section,
+                                  .pair = store_pair,
+                                  .ctx = r,
+                                  .refuse_trailing_comments = true};
     bool ok = ini_parse(secret_str(text), secret_len(text), r->shown, &h, err,
                         errlen) &&
               finish_section(r);

@@ -98,11 +98,29 @@ static bool read_pair(struct ini_state *st, const struct ini_line *ln,
                        secret_str(st->key), secret_str(st->value), msg, msglen);
 }
 
+/* The '#' or ';' that follows a blank on the line, or 0. */
+static char trailing_comment(const struct ini_line *ln)
+{
+    for (const char *p = ln->start + 1; p < ln->end; p++) {
+        if ((*p == '#' || *p == ';') && is_blank(p[-1]))
+            return *p;
+    }
+    return 0;
+}
+
 static bool read_line(struct ini_state *st, const struct ini_line *ln,
                       char *msg, size_t msglen)
 {
     if (ln->start == ln->end || *ln->start == '#' || *ln->start == ';')
         return true;
+    char comment = st->h->refuse_trailing_comments ? trailing_comment(ln) : 0;
+    if (comment != 0) {
+        snprintf(msg, msglen,
+                 "a comment after a value ('%c' after a blank) is not "
+                 "allowed: comments go on their own line",
+                 comment);
+        return false;
+    }
     if (*ln->start == '[')
         return read_section(st, ln, msg, msglen);
     return read_pair(st, ln, msg, msglen);
@@ -128,9 +146,16 @@ static bool read_lines(struct ini_state *st, const char *text, size_t len,
     return true;
 }
 
+#define UTF8_BOM "\xef\xbb\xbf"
+
 bool ini_parse(const char *text, size_t len, const char *shown,
                const struct ini_handler *h, char *err, size_t errlen)
 {
+    size_t bom = sizeof(UTF8_BOM) - 1;
+    if (len >= bom && memcmp(text, UTF8_BOM, bom) == 0) {
+        text += bom;
+        len -= bom;
+    }
     struct ini_state st = {.h = h};
     st.section = secret_new();
     st.key = secret_new();

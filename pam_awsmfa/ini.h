@@ -17,12 +17,18 @@ struct ini_handler {
     bool (*pair)(void *ctx, unsigned line, const char *section, const char *key,
                  const char *value, char *msg, size_t msglen);
     void *ctx;
+    /* The module's own files refuse a line holding a blank then '#' or
+     * ';': another reader would take it for a comment after the value,
+     * this one for part of the value.  The AWS tools keep such text in
+     * the value, so the user's own AWS files are read without this. */
+    bool refuse_trailing_comments;
 };
 
-/* Reads text (len bytes) line by line.  Blank lines and lines whose first
- * non-blank character is '#' or ';' are skipped.  A key is letters,
+/* Reads text (len bytes) line by line.  A UTF-8 byte order mark at the
+ * start is skipped (some editors write one).  Blank lines and lines whose
+ * first non-blank character is '#' or ';' are skipped.  A key is letters,
  * digits and '_'; key and value are trimmed of blanks; the value is the
- * rest of the line (no inline comments, so '#' may appear in a value).
+ * rest of the line (no inline comments: see refuse_trailing_comments).
  * Stops at the first problem, a syntax error or a handler returning
  * false, and writes "shown:LINE: problem" to err.  A handler writes only
  * the problem to msg. */

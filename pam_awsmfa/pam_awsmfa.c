@@ -212,6 +212,22 @@ static int find_identity(struct login *lg)
     return PAM_USER_UNKNOWN;
 }
 
+/* The session file is written only once STS has issued the session and
+ * the code is spent, so whatever can stop that write is looked for before
+ * any prompt, and refused for good: no other attempt can change it. */
+static int check_session_dir(struct login *lg)
+{
+    char err[512];
+    if (session_prepare(lg->cfg.session_dir, lg->uid, lg->gid, err,
+                        sizeof(err)))
+        return PAM_SUCCESS;
+    prompt_error(lg->pamh, "MFA login cannot keep AWS sessions on this "
+                           "server. Ask the administrator to check the "
+                           "system log.");
+    log_decision(lg, LOG_ERR, "error", err);
+    return PAM_MAXTRIES;
+}
+
 static int connect_aws(struct login *lg)
 {
     struct settings s;
@@ -499,6 +515,8 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
         forget_expired_session(&lg);
     if (rc == PAM_SUCCESS)
         rc = find_identity(&lg);
+    if (rc == PAM_SUCCESS)
+        rc = check_session_dir(&lg);
     if (rc == PAM_SUCCESS)
         rc = connect_aws(&lg);
     if (rc == PAM_SUCCESS)

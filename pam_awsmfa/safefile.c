@@ -7,6 +7,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Who may own the file, in words: "root", "uid 1001" or "uid 1001 or
+ * root". */
+static void allowed_owners(const struct safefile_rules *rules, char *buf,
+                           size_t buflen)
+{
+    if (rules->owner == 0)
+        snprintf(buf, buflen, "root");
+    else
+        snprintf(buf, buflen, "uid %lu%s", (unsigned long)rules->owner,
+                 rules->root_too ? " or root" : "");
+}
+
 static bool check_file(const struct stat *st, const char *shown,
                        const struct safefile_rules *rules, char *err,
                        size_t errlen)
@@ -16,11 +28,10 @@ static bool check_file(const struct stat *st, const char *shown,
         return false;
     }
     if (st->st_uid != rules->owner && !(rules->root_too && st->st_uid == 0)) {
-        snprintf(err, errlen,
-                 "%s is owned by uid %lu; it must be owned by "
-                 "uid %lu%s",
-                 shown, (unsigned long)st->st_uid, (unsigned long)rules->owner,
-                 rules->root_too ? " or root" : "");
+        char owners[64];
+        allowed_owners(rules, owners, sizeof(owners));
+        snprintf(err, errlen, "%s is owned by uid %lu; it must be owned by %s",
+                 shown, (unsigned long)st->st_uid, owners);
         return false;
     }
     mode_t mode = st->st_mode & 07777;

@@ -145,6 +145,33 @@ static struct secret *session_json(const struct session_record *rec)
 
 /* The directories */
 
+/* Each user reaches their own directory through session_dir and every
+ * directory above it, so all of them must let others pass (o+x): else
+ * awsmfa and the AWS tools, run as the user, cannot open the session
+ * file a login wrote. */
+static bool others_can_pass(const char *dir, char *err, size_t errlen)
+{
+    char path[4096];
+    if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+        snprintf(err, errlen, "%s: the path is too long", dir);
+        return false;
+    }
+    for (;;) {
+        struct stat st;
+        if (stat(path, &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+            snprintf(err, errlen,
+                     "%s has mode %04o: users cannot pass through it to "
+                     "their session folders (others need x, as in 0755)",
+                     path, (unsigned)(st.st_mode & 07777));
+            return false;
+        }
+        char *slash = strrchr(path, '/');
+        if (slash == NULL || slash == path)
+            return true;
+        *slash = '\0';
+    }
+}
+
 /* session_dir holds every user's directory, so only root (or the module's
  * own user) may change it: a real directory, not a link, not writable by
  * group or others.  Created 0755 when missing, so that each user can
@@ -177,7 +204,7 @@ static int open_session_root(const char *dir, bool create, char *err,
     else if ((st.st_mode & 022) != 0)
         snprintf(err, errlen, "%s is writable by group or others (mode %04o)",
                  dir, (unsigned)(st.st_mode & 07777));
-    else
+    else if (others_can_pass(dir, err, errlen))
         return fd;
     close(fd);
     return -1;
@@ -327,6 +354,40 @@ bool session_write(const char *session_dir, uid_t uid, gid_t gid,
     return ok;
 }
 
+/* Only a directory in its place stops a new session.json (rename
+ * replaces a file or a link, never following it). */
+static bool file_place_free(int dir, const char *session_dir, uid_t uid,
+                            char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstatat(dir, SESSION_FILE, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT)
+            return true;
+        snprintf(err, errlen, "cannot stat %s/%lu/" SESSION_FILE ": %s",
+                 session_dir, (unsigned long)uid, strerror(errno));
+        return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen,
+                 "%s/%lu/" SESSION_FILE " is a directory: no session file "
+                 "can be written in its place",
+                 session_dir, (unsigned long)uid);
+        return false;
+    }
+    return true;
+}
+
+bool session_prepare(const char *session_dir, uid_t uid, gid_t gid, char *err,
+                     size_t errlen)
+{
+    int dir = open_dirs(session_dir, uid, gid, true, err, errlen);
+    if (dir < 0)
+        return false;
+    bool ok = file_place_free(dir, session_dir, uid, err, errlen);
+    close(dir);
+    return ok;
+}
+
 /* Reading */
 
 /* json-c keeps the text of every string in its objects, unwiped when
@@ -406,7 +467,8 @@ static bool is_visible(const char *text)
     if (text == NULL || text[0] == '\0')
         return false;
     for (const char *p = text; *p != '\0'; p++) {
-        if (*p <= ' ' || *p > '~')
+        unsigned char c = (unsigned char)*p;
+        if (c <= ' ' || c > '~')
             return false;
     }
     return true;

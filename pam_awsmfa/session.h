@@ -29,11 +29,21 @@ void session_environment_free(struct secret **entries, int count);
 
 /* Writes session_dir/<uid>/session.json atomically (temp file in the same
  * directory, fsync, rename; no link followed), owned by uid:gid, file 0600,
- * directory 0700.  session_dir itself must be root-owned and not writable
- * by others; an existing <uid> directory must be a real directory owned by
- * uid with mode 0700, else the write is refused.  err says why. */
+ * directory 0700.  session_dir itself must be root-owned, not writable
+ * by group or others, and passable by others; an existing <uid> directory
+ * must be a real directory owned by uid with mode 0700, else the write is
+ * refused.  err says why. */
 bool session_write(const char *session_dir, uid_t uid, gid_t gid,
                    const struct session_record *rec, char *err, size_t errlen);
+
+/* What session_write needs that can be checked before there are any
+ * credentials: session_dir and session_dir/<uid> made or found as
+ * session_write makes them (same rules, and every directory from the root
+ * down lets others pass, so that the user can reach their file), and no
+ * directory standing where session.json goes.  For the login to refuse
+ * before the code is asked and spent; session_write checks all again. */
+bool session_prepare(const char *session_dir, uid_t uid, gid_t gid, char *err,
+                     size_t errlen);
 
 /* Reads and checks a session file (owner uid, mode 0600, not a link,
  * valid JSON with every field). */

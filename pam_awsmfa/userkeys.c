@@ -141,7 +141,12 @@ static enum identity_result read_credentials(const char *dir, uid_t uid,
     char path[4096];
     snprintf(path, sizeof(path), "%s/credentials", dir);
     struct profile_reading r = {.wanted = profile, .out = out};
-    const struct ini_handler h = {profile_section, credentials_pair, &r};
+    /* The AWS tools keep a "# ..." after a value as part of it, and so
+     * does this reading of the user's files. */
+    const struct ini_handler h = {.section = profile_section,
+                                  .pair = credentials_pair,
+                                  .ctx = &r,
+                                  .refuse_trailing_comments = false};
     enum identity_result got = read_profile(path, uid, 077, &h, err, errlen);
     if (got == IDENTITY_ERROR)
         identity_free(out);
@@ -173,7 +178,10 @@ static enum identity_result read_config(const char *dir, uid_t uid,
     else
         snprintf(section, sizeof(section), "profile %s", profile);
     struct profile_reading r = {.wanted = section, .out = out};
-    const struct ini_handler h = {profile_section, config_pair, &r};
+    const struct ini_handler h = {.section = profile_section,
+                                  .pair = config_pair,
+                                  .ctx = &r,
+                                  .refuse_trailing_comments = false};
     enum identity_result got = read_profile(path, uid, 022, &h, err, errlen);
     if (got == IDENTITY_ERROR) {
         identity_free(out);

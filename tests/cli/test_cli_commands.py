@@ -472,6 +472,21 @@ class WhereTheSessionIs(Base):
         self.assertEqual((done.returncode, done.stdout, done.stderr),
                          (4, "", "awsmfa: --config needs an absolute path\n"))
 
+    def test_relative_session_dir(self):
+        # Refused like the config file's session_dir, for every command.
+        for command in ("path", "status", "env"):
+            done = self.s.run(["--session-dir", "sessions", command])
+            self.assertEqual(
+                (done.returncode, done.stdout, done.stderr),
+                (4, "", "awsmfa: --session-dir needs an absolute path\n"))
+        done = self.s.run(["--session-dir=./sessions", "path"])
+        self.assertEqual(done.stderr,
+                         "awsmfa: --session-dir needs an absolute path\n")
+        done = self.s.run(["path"], env={"AWSMFA_SESSION_DIR": "sessions"})
+        self.assertEqual(
+            (done.returncode, done.stdout, done.stderr),
+            (4, "", "awsmfa: AWSMFA_SESSION_DIR needs an absolute path\n"))
+
     def test_empty_option_falls_back_to_the_variable(self):
         done = self.s.run(["--session-dir=", "path"])
         self.assertEqual(done.stdout, self.s.path + "\n")

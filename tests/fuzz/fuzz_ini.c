@@ -58,9 +58,11 @@ static void read_with(const struct ini_handler *h, const uint8_t *data,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const struct ini_handler store = {on_section, on_pair, NULL};
-    const struct ini_handler config = {NULL, on_pair, NULL};
+    const struct ini_handler store = {on_section, on_pair, NULL, true};
+    const struct ini_handler config = {NULL, on_pair, NULL, true};
+    const struct ini_handler user_file = {on_section, on_pair, NULL, false};
     read_with(&store, data, size);
     read_with(&config, data, size);
+    read_with(&user_file, data, size);
     return 0;
 }

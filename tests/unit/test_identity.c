@@ -212,6 +212,58 @@ static void test_unknown_duplicate_and_stray_keys(void **state)
                   "section [ bob] is not a Linux user name");
 }
 
+/* Linux names may hold bytes above ASCII (useradd --badname, or a name
+ * service): such a section is someone's, and must not stop every login.
+ * Only blanks and control characters cannot be in a name. */
+static void test_non_ascii_section_names(void **state)
+{
+    (void)state;
+    write_store("[alice]\n" PAIR "[j\xc3\xbcrgen]\n" PAIR
+                "[\xe5\xbc\xa0]\n" PAIR,
+                0600);
+    struct identity id;
+    assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
+    assert_string_equal(id.access_key_id, KEY);
+    identity_free(&id);
+    assert_int_equal(lookup("j\xc3\xbcrgen", &id), IDENTITY_FOUND);
+    assert_string_equal(id.access_key_id, KEY);
+    identity_free(&id);
+    assert_int_equal(lookup("\xe5\xbc\xa0", &id), IDENTITY_FOUND);
+    identity_free(&id);
+    store_refused("[alice]\n" PAIR "[al\001ce]\n" PAIR, 4,
+                  "section [al?ce] is not a Linux user name");
+    store_refused("[alice]\n" PAIR "[al\x7f]\n" PAIR, 4,
+                  "section [al?] is not a Linux user name");
+    store_refused("[alice]\n" PAIR "[al\tce]\n" PAIR, 4,
+                  "section [al?ce] is not a Linux user name");
+}
+
+/* A comment after a value would otherwise be part of it: refused, and the
+ * message says where comments go (the line holds no secret to show). */
+static void test_comment_after_value_refused(void **state)
+{
+    (void)state;
+    store_refused("[alice]\n" PAIR "mfa_serial = " SERIAL " # her phone\n", 4,
+                  "a comment after a value ('#' after a blank) is not "
+                  "allowed: comments go on their own line");
+    store_refused("[alice]\naws_access_key_id = " KEY
+                  "\naws_secret_access_key = " SECRET "\t; rotated May\n",
+                  3, "comments go on their own line");
+    store_refused("[bob] # ops\n" PAIR "[alice]\n" PAIR, 1,
+                  "comments go on their own line");
+}
+
+static void test_byte_order_mark_skipped(void **state)
+{
+    (void)state;
+    write_store("\xef\xbb\xbf[alice]\n" PAIR, 0600);
+    struct identity id;
+    if (lookup("alice", &id) != IDENTITY_FOUND)
+        fail_msg("not found: %s", err);
+    assert_string_equal(id.access_key_id, KEY);
+    identity_free(&id);
+}
+
 static void test_value_patterns(void **state)
 {
     (void)state;
@@ -436,6 +488,9 @@ int main(void)
         cmocka_unit_test(test_owner_must_be_euid),
         cmocka_unit_test(test_incomplete_sections),
         cmocka_unit_test(test_unknown_duplicate_and_stray_keys),
+        cmocka_unit_test(test_non_ascii_section_names),
+        cmocka_unit_test(test_comment_after_value_refused),
+        cmocka_unit_test(test_byte_order_mark_skipped),
         cmocka_unit_test(test_value_patterns),
         cmocka_unit_test(test_hardware_serial_and_bounds),
         cmocka_unit_test(test_value_valid_for_session_checks),

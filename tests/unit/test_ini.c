@@ -43,15 +43,23 @@ static bool on_pair(void *ctx, unsigned line, const char *section,
     return true;
 }
 
-static bool parse(const char *text, size_t len, bool sections, struct record *r,
-                  char *err)
+static bool parse_as(const char *text, size_t len, bool sections, bool strict,
+                     struct record *r, char *err)
 {
     const struct ini_handler h = {
         .section = sections ? on_section : NULL,
         .pair = on_pair,
         .ctx = r,
+        .refuse_trailing_comments = strict,
     };
     return ini_parse(text, len, "/etc/f.conf", &h, err, 256);
+}
+
+/* As the user's own AWS files are read. */
+static bool parse(const char *text, size_t len, bool sections, struct record *r,
+                  char *err)
+{
+    return parse_as(text, len, sections, false, r, err);
 }
 
 static void test_pairs_comments_and_blanks(void **state)
@@ -112,6 +120,71 @@ static void test_syntax_errors_name_file_and_line(void **state)
     refused("[]\n", true, "/etc/f.conf:1: a section header is [name]");
 }
 
+/* The module's own files: what looks like a comment after a value is
+ * refused, with the file and line, rather than kept in the value. */
+static void test_trailing_comment_refused(void **state)
+{
+    (void)state;
+    const char *lines[] = {
+        "session_dir = /tmp/lab/s/x   # where sessions go\n",
+        "timeout = 5 ;seconds\n",
+        "[alice]\t# ops\n",
+        "region = eu-west-1\t#\n",
+    };
+    const char want[] = "/etc/f.conf:2: a comment after a value ('%c' after "
+                        "a blank) is not allowed: comments go on their own "
+                        "line";
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        char text[128], expected[256];
+        snprintf(text, sizeof(text), "# settings\n%s", lines[i]);
+        snprintf(expected, sizeof(expected), want,
+                 strchr(lines[i], '#') ? '#' : ';');
+        struct record r = {0};
+        char err[256] = "";
+        assert_false(parse_as(text, strlen(text), true, true, &r, err));
+        assert_string_equal(err, expected);
+        assert_string_equal(r.log, "");
+    }
+}
+
+static void test_comment_characters_inside_values(void **state)
+{
+    (void)state;
+    const char *text = "# a comment\n"
+                       "  ; another\n"
+                       "a = x#y;z\n"
+                       "b =#1\n";
+    struct record r = {0};
+    char err[256] = "";
+    assert_true(parse_as(text, strlen(text), false, true, &r, err));
+    assert_string_equal(r.log, "3:[-] a=<x#y;z>\n"
+                               "4:[-] b=<#1>\n");
+}
+
+/* Some editors start a UTF-8 file with a byte order mark: skipped there,
+ * and only there. */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    char err[256] = "";
+    const char *text = "\xef\xbb\xbf[alice]\nk = v\n";
+    assert_true(parse_as(text, strlen(text), true, true, &r, err));
+    assert_string_equal(r.log, "1:[alice]\n"
+                               "2:[alice] k=<v>\n");
+    memset(&r, 0, sizeof(r));
+    text = "\xef\xbb\xbf"
+           "a = 1\n";
+    assert_true(parse(text, strlen(text), false, &r, err));
+    assert_string_equal(r.log, "1:[-] a=<1>\n");
+    refused("a = 1\n\xef\xbb\xbf"
+            "b = 2\n",
+            false, "/etc/f.conf:2: a key is letters, digits and '_'");
+    refused("\xef\xbb\xbf\xef\xbb\xbf"
+            "a = 1\n",
+            false, "/etc/f.conf:1: a key is letters, digits and '_'");
+}
+
 static void test_handler_refusal_stops_with_line(void **state)
 {
     (void)state;
@@ -148,6 +221,9 @@ int main(void)
         cmocka_unit_test(test_pairs_comments_and_blanks),
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_syntax_errors_name_file_and_line),
+        cmocka_unit_test(test_trailing_comment_refused),
+        cmocka_unit_test(test_comment_characters_inside_values),
+        cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_handler_refusal_stops_with_line),
         cmocka_unit_test(test_nul_byte_refused),
         cmocka_unit_test(test_empty_text),

@@ -178,6 +178,40 @@ static void test_owner_checked(void **state)
     secret_free(s);
 }
 
+/* The message names each allowed owner once. */
+static void test_owner_message(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    write_file("x", 0600);
+    assert_int_equal(chown(path, 5555, 5555), 0);
+    struct safefile_rules rules = strict;
+    char want[400];
+    const struct {
+        uid_t owner;
+        bool root_too;
+        const char *allowed;
+    } cases[] = {
+        {0, true, "root"},
+        {0, false, "root"},
+        {4242, true, "uid 4242 or root"},
+        {4242, false, "uid 4242"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        rules.owner = cases[i].owner;
+        rules.root_too = cases[i].root_too;
+        char err[256] = "";
+        struct secret *s = NULL;
+        assert_int_equal(safefile_read(path, &rules, &s, err, sizeof(err)),
+                         SAFEFILE_REFUSED);
+        snprintf(want, sizeof(want),
+                 "%s is owned by uid 5555; it must be owned by %s", path,
+                 cases[i].allowed);
+        assert_string_equal(err, want);
+    }
+}
+
 static void test_readat_relative_to_dir(void **state)
 {
     (void)state;
@@ -210,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_not_regular_refused),
         cmocka_unit_test(test_size_cap),
         cmocka_unit_test(test_owner_checked),
+        cmocka_unit_test(test_owner_message),
         cmocka_unit_test(test_readat_relative_to_dir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -377,6 +377,87 @@ static void test_session_dir_of_another_owner_refused(void **state)
     write_refused("owned by uid 5555");
 }
 
+/* Mode 0700 would let the login write the file that the user, running
+ * awsmfa, then cannot reach; so would a folder above it. */
+static void test_session_dir_others_cannot_pass_refused(void **state)
+{
+    (void)state;
+    assert_int_equal(mkdir(sessions, 0700), 0);
+    assert_int_equal(chmod(sessions, 0700), 0);
+    char want[400];
+    snprintf(want, sizeof(want),
+             "%s has mode 0700: users cannot pass through it to their "
+             "session folders (others need x, as in 0755)",
+             sessions);
+    write_refused(want);
+    assert_int_equal(chmod(sessions, 0750), 0);
+    write_refused("has mode 0750: users cannot pass through it");
+    assert_int_equal(chmod(sessions, 0711), 0);
+    assert_true(write_session(NULL));
+    remove_tree(sessions);
+
+    assert_int_equal(chmod(top, 0700), 0);
+    snprintf(want, sizeof(want), "%s has mode 0700: users cannot pass", top);
+    write_refused(want);
+    assert_int_equal(chmod(top, 0755), 0);
+}
+
+static void prepare_refused(const char *part)
+{
+    err[0] = '\0';
+    assert_false(session_prepare(sessions, uid, gid, err, sizeof(err)));
+    assert_err_has(part);
+}
+
+/* The check made before the code is asked: the directories as the write
+ * makes them, and nothing written. */
+static void test_prepare_makes_the_directories(void **state)
+{
+    (void)state;
+    if (!session_prepare(sessions, uid, gid, err, sizeof(err)))
+        fail_msg("refused: %s", err);
+    assert_owner_mode(sessions, geteuid(), 0755, true);
+    assert_owner_mode(user_dir, uid, 0700, true);
+    struct stat st;
+    assert_int_equal(lstat(file, &st), -1);
+    /* Again, with everything in place (and a session file) is fine. */
+    assert_true(write_session(NULL));
+    if (!session_prepare(sessions, uid, gid, err, sizeof(err)))
+        fail_msg("refused: %s", err);
+}
+
+/* Whatever would stop the write is found before it. */
+static void test_prepare_refuses_what_the_write_would(void **state)
+{
+    (void)state;
+    assert_int_equal(mkdir(sessions, 0755), 0);
+    assert_int_equal(chmod(sessions, 0700), 0);
+    prepare_refused("has mode 0700: users cannot pass through it");
+    assert_int_equal(chmod(sessions, 0777), 0);
+    prepare_refused("writable by group or others");
+    assert_int_equal(chmod(sessions, 0755), 0);
+
+    assert_int_equal(mkdir(user_dir, 0700), 0);
+    assert_int_equal(chown(user_dir, uid, gid), 0);
+    assert_int_equal(chmod(user_dir, 0750), 0);
+    prepare_refused("mode 0750; it must be");
+    assert_int_equal(chmod(user_dir, 0700), 0);
+
+    assert_int_equal(mkdir(file, 0700), 0);
+    char want[400];
+    snprintf(want, sizeof(want),
+             "%s is a directory: no session file can be written in its "
+             "place",
+             file);
+    prepare_refused(want);
+    rmdir(file);
+
+    char deep[300];
+    snprintf(deep, sizeof(deep), "%s/no/such", top);
+    assert_false(session_prepare(deep, uid, gid, err, sizeof(err)));
+    assert_err_has("cannot create");
+}
+
 static void test_missing_parent_refused(void **state)
 {
     (void)state;
@@ -531,6 +612,11 @@ int main(void)
         cmocka_unit_test_setup(test_user_dir_of_another_owner_refused, fresh),
         cmocka_unit_test_setup(test_unsafe_session_dir_refused, fresh),
         cmocka_unit_test_setup(test_session_dir_of_another_owner_refused,
+                               fresh),
+        cmocka_unit_test_setup(test_session_dir_others_cannot_pass_refused,
+                               fresh),
+        cmocka_unit_test_setup(test_prepare_makes_the_directories, fresh),
+        cmocka_unit_test_setup(test_prepare_refuses_what_the_write_would,
                                fresh),
         cmocka_unit_test_setup(test_missing_parent_refused, fresh),
         cmocka_unit_test_setup(test_read_checks_file, fresh),
