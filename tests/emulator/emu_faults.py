@@ -16,6 +16,7 @@ KINDS = {
     "oversize": {},                   # 200 with a body over 10 MiB
     "missing_credentials": {},        # 200, a Result without Credentials
     "past_expiration": {},            # 200, Expiration an hour ago
+    "credentials": {"fields": None},  # 200, Credentials fields replaced
     "wrong_cert": {},                 # next handshake: wrong.invalid cert
 }
 
@@ -38,7 +39,21 @@ def _checked(doc):
         raise FaultError("status faults are 500 or 503")
     if fault["count"] < 1:
         raise FaultError("count must be at least 1")
+    if fault["kind"] == "credentials":
+        _check_credential_fields(fault["fields"])
     return fault
+
+
+CREDENTIAL_FIELDS = ("AccessKeyId", "SecretAccessKey", "SessionToken",
+                     "Expiration")
+
+
+def _check_credential_fields(fields):
+    if not isinstance(fields, dict) or not fields or any(
+            name not in CREDENTIAL_FIELDS or not isinstance(value, str)
+            for name, value in fields.items()):
+        raise FaultError("credentials faults need 'fields': text for some "
+                         f"of {', '.join(CREDENTIAL_FIELDS)}")
 
 
 class FaultQueue:

@@ -250,7 +250,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _answer(self, body, params, fault, entry):
         kind = fault["kind"] if fault is not None else None
-        status, xml, service, code = self._run(body, params, kind,
+        status, xml, service, code = self._run(body, params, fault,
                                                entry["request_id"])
         entry.update(status=status, error_code=code, service=service)
         if kind == "truncate":
@@ -260,7 +260,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         self._send(status, xml, entry["request_id"])
 
-    def _run(self, body, params, kind, request_id):
+    def _run(self, body, params, fault, request_id):
         """(status, XML body, service, error code or None)."""
         server = self.server
         action = params.get("Action")
@@ -270,7 +270,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             caller = emu_auth.authenticate(received, service, server.state)
             service = caller.service
-            fields = self._operate(caller, params, kind)
+            fields = self._operate(caller, params, fault)
             return 200, emu_xml.result(service, action, fields,
                                        request_id), service, None
         except emu_errors.AwsError as e:
@@ -283,7 +283,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return 500, emu_xml.error(service, error.code, error.message,
                                       request_id, 500), service, error.code
 
-    def _operate(self, caller, params, kind):
+    def _operate(self, caller, params, fault):
+        kind = fault["kind"] if fault is not None else None
         models, service = self.server.models, caller.service
         for name in ("Action", "Version"):
             if not params.get(name):
@@ -302,4 +303,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         fields = handler(params, caller, self.server.state, **extra)
         if kind == "missing_credentials":
             fields.pop("Credentials", None)
+        if kind == "credentials" and "Credentials" in fields:
+            fields["Credentials"].update(fault["fields"])
         return fields

@@ -24,7 +24,8 @@ class FaultsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.bench = Bench([user("faulty"), user("issuer"), user("expired"),
-                           user("missing"), user("secrets")])
+                           user("missing"), user("secrets"),
+                           user("hostile")])
 
     @classmethod
     def tearDownClass(cls):
@@ -166,6 +167,27 @@ class FaultsTest(unittest.TestCase):
         refused = call(self.b, None, *IDENTITY, session=creds)
         self.assertEqual(refused.status, 403)
         self.assertEqual(refused.error()[0], "ExpiredToken")
+
+    def test_credentials_fields_replaced(self):
+        hostile = "abc\nLD_PRELOAD=/tmp/x\tq\u00e9"
+        self.emu.set_faults([{"match": "GetSessionToken",
+                              "kind": "credentials",
+                              "fields": {"SecretAccessKey": hostile}}])
+        answer = self.session_token("hostile")
+        self.assertEqual(answer.status, 200)
+        creds = "GetSessionTokenResult/Credentials/"
+        self.assertEqual(answer.find(creds + "SecretAccessKey"), hostile)
+        self.assertTrue(answer.find(creds + "AccessKeyId").startswith("ASIA"))
+        self.assertTrue(answer.find(creds + "SessionToken"))
+        self.assertEqual(self.emu.pending_faults(), [])
+
+    def test_credentials_fault_needs_known_fields(self):
+        for fields in (None, {}, {"Password": "x"},
+                       {"SecretAccessKey": 5}):
+            with self.assertRaises(RuntimeError):
+                self.emu.set_faults([{"kind": "credentials",
+                                      "fields": fields}])
+        self.assertEqual(self.emu.pending_faults(), [])
 
     def test_wrong_cert_for_the_next_handshake(self):
         self.emu.set_faults([{"kind": "wrong_cert"}])
