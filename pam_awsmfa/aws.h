@@ -22,7 +22,7 @@ enum aws_result {
  * Every text field is sanitised (safe for a terminal and syslog). */
 struct aws_status {
     enum aws_result result;
-    long http_status;      /* 0 when no response arrived */
+    long http_status;      /* 0 when no status line was read */
     char code[64];         /* AWS error code, e.g. "AccessDenied" */
     char message[256];     /* AWS error message */
     char request_id[64];   /* x-amzn-RequestId or the body's RequestId */

@@ -19,7 +19,8 @@ bool iam_parse_devices_page(const char *body, size_t len,
 
 /* The Credentials of a result element (result is "GetSessionTokenResult"
  * or "AssumeRoleResult"), checked: every field present once and not
- * empty, the key id [A-Z0-9]{16,128}, the expiration after now. */
+ * empty, all of them fit for the session file (session.h's
+ * session_credentials_problem), the expiration after now. */
 bool sts_parse_credentials(const char *result, const char *body, size_t len,
                            long long now, struct aws_credentials *out,
                            char *err, size_t errlen);

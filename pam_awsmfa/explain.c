@@ -72,6 +72,18 @@ static void explain_lost_answer(const struct aws_status *st,
              st->detail);
 }
 
+static void explain_unusable(const struct aws_status *st,
+                             struct explanation *out)
+{
+    char status[32] = "no HTTP status read";
+    if (st->http_status != 0)
+        snprintf(status, sizeof(status), "HTTP %ld", st->http_status);
+    snprintf(out->user, sizeof(out->user),
+             "AWS's answer could not be understood. %s", SEE_ADMIN);
+    snprintf(out->log, sizeof(out->log), "unusable AWS response (%s): %s",
+             status, st->detail);
+}
+
 void explain_failure(const struct aws_status *st, const char *iam_user,
                      struct explanation *out)
 {
@@ -96,11 +108,7 @@ void explain_failure(const struct aws_status *st, const char *iam_user,
                  st->detail);
         return;
     case AWS_PROTOCOL_ERROR:
-        snprintf(out->user, sizeof(out->user),
-                 "AWS's answer could not be understood. %s", SEE_ADMIN);
-        snprintf(out->log, sizeof(out->log),
-                 "unusable AWS response (HTTP %ld): %s", st->http_status,
-                 st->detail);
+        explain_unusable(st, out);
         return;
     case AWS_OK:
     case AWS_LOCAL_ERROR:

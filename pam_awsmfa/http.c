@@ -199,6 +199,18 @@ static enum http_result classify(CURLcode rc, struct http_response *resp)
     }
 }
 
+/* What a transfer got as far as, whatever its outcome: whether the
+ * request left, and the status line's code (an answer cut off or over
+ * the size cap still had one; 0 when none arrived). */
+static void note_transfer(CURL *h, struct http_response *resp)
+{
+    long sent = 0;
+    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent);
+    resp->request_sent = sent > 0;
+    if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status) != CURLE_OK)
+        resp->status = 0;
+}
+
 enum http_result http_post(struct http_client *c, const char *url,
                            const char *const *headers, size_t header_count,
                            const struct secret *body, long timeout_ms,
@@ -221,13 +233,10 @@ enum http_result http_post(struct http_client *c, const char *url,
     CURLcode rc = ok ? set_safety(c, timeout_ms) : CURLE_OUT_OF_MEMORY;
     if (rc == CURLE_OK)
         rc = set_request(c, url, list, body, resp);
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
         rc = curl_easy_perform(c->curl);
-    long sent = 0;
-    curl_easy_getinfo(c->curl, CURLINFO_REQUEST_SIZE, &sent);
-    resp->request_sent = sent > 0;
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+        note_transfer(c->curl, resp);
+    }
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
     curl_slist_free_all(list);

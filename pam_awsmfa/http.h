@@ -37,7 +37,7 @@ enum http_result {
 };
 
 struct http_response {
-    long status;
+    long status;         /* the status line's, 0 when none was read */
     struct secret *body; /* may hold credentials */
     char date[64];       /* the Date header, "" when absent */
     char request_id[64]; /* x-amzn-RequestId, "" when absent */

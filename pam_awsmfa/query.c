@@ -340,7 +340,7 @@ static bool judge_refusal(const struct http_response *resp, long long signed_at,
 bool query_judge(enum http_result res, const struct http_response *resp,
                  long long signed_at, struct aws_status *st)
 {
-    st->http_status = res == HTTP_DONE ? resp->status : 0;
+    st->http_status = resp->status;
     text_sanitize(st->request_id, sizeof(st->request_id), resp->request_id);
     if (res != HTTP_DONE) {
         text_sanitize(st->detail, sizeof(st->detail), resp->error);
@@ -374,6 +374,13 @@ static bool prepare(const struct aws_endpoint *ep, const char *action,
         return false;
     }
     return true;
+}
+
+/* An oversized answer did come (AWS answered); a refused certificate or
+ * URL means the request never left. */
+static bool answer_never_came(enum http_result res)
+{
+    return res == HTTP_FAILED || res == HTTP_TIMED_OUT;
 }
 
 /* Spends the wait before the next attempt; false when no time is left. */
@@ -411,7 +418,10 @@ enum aws_result query_call(struct aws_client *c, const struct aws_endpoint *ep,
         memset(st, 0, sizeof(*st));
         st->attempts = n + 1;
         again = query_judge(res, &resp, signed_at, st);
-        if (again && one_time_code && res != HTTP_DONE && resp.request_sent) {
+        /* A code that left with no answer back (cut off, reset, or the
+         * time ran out) may have been used, whether or not time remains
+         * for another attempt. */
+        if (one_time_code && answer_never_came(res) && resp.request_sent) {
             st->answer_lost = true;
             again = false;
         }

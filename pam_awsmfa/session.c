@@ -495,6 +495,25 @@ static bool is_time(struct json_object *obj, const char *name)
     return value != NULL && text_parse_utc(value, &t);
 }
 
+const char *session_credentials_problem(const char *access_key_id,
+                                        const char *secret_access_key,
+                                        const char *session_token,
+                                        const char *expiration)
+{
+    long long t;
+    if (access_key_id == NULL ||
+        !identity_value_valid("aws_access_key_id", access_key_id))
+        return "AccessKeyId is missing or malformed";
+    if (secret_access_key == NULL ||
+        !identity_value_valid("aws_secret_access_key", secret_access_key))
+        return "SecretAccessKey is missing or malformed";
+    if (!is_visible(session_token))
+        return "SessionToken is missing or malformed";
+    if (expiration == NULL || !text_parse_utc(expiration, &t))
+        return "Expiration is missing or not an ISO 8601 UTC time";
+    return NULL;
+}
+
 /* Every field present and of the right form; messages name the field,
  * never its value. */
 static const char *check_fields(struct json_object *obj)
@@ -502,20 +521,20 @@ static const char *check_fields(struct json_object *obj)
     struct json_object *region;
     if (!has_version_1(obj))
         return "Version is not 1";
-    if (!fits(obj, "AccessKeyId", "aws_access_key_id"))
-        return "AccessKeyId is missing or malformed";
-    if (!fits(obj, "SecretAccessKey", "aws_secret_access_key"))
-        return "SecretAccessKey is missing or malformed";
-    if (!is_visible(get_string(obj, "SessionToken")))
-        return "SessionToken is missing or malformed";
-    if (!is_time(obj, "Expiration"))
-        return "Expiration is missing or not an ISO 8601 UTC time";
+    const char *problem = session_credentials_problem(
+        get_string(obj, "AccessKeyId"), get_string(obj, "SecretAccessKey"),
+        get_string(obj, "SessionToken"), get_string(obj, "Expiration"));
+    if (problem != NULL)
+        return problem;
     if (!is_time(obj, "IssuedAt"))
         return "IssuedAt is missing or not an ISO 8601 UTC time";
     if (!fits(obj, "IamUser", "iam_user"))
         return "IamUser is missing or malformed";
     if (!fits(obj, "MfaSerial", "mfa_serial"))
         return "MfaSerial is missing or malformed";
+    if (json_object_object_get_ex(obj, "RoleArn", NULL) &&
+        !fits(obj, "RoleArn", "role_arn"))
+        return "RoleArn is malformed";
     if (json_object_object_get_ex(obj, "Region", &region) &&
         !is_visible(get_string(obj, "Region")))
         return "Region is malformed";

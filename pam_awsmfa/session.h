@@ -50,6 +50,17 @@ bool session_prepare(const char *session_dir, uid_t uid, gid_t gid, char *err,
 bool session_read(const char *path, uid_t uid, struct session_record *rec,
                   char *err, size_t errlen);
 
+/* The one rule for temporary credentials, whether STS just sent them or
+ * a session file is read back: AccessKeyId as the credentials store's
+ * key id, SecretAccessKey as its secret key (printable ASCII, no blanks),
+ * SessionToken printable ASCII with no blanks, Expiration an ISO 8601 UTC
+ * time.  NULL when all fit, else the problem, naming the field (never its
+ * value); a NULL argument is a missing field. */
+const char *session_credentials_problem(const char *access_key_id,
+                                        const char *secret_access_key,
+                                        const char *session_token,
+                                        const char *expiration);
+
 /* The session file path for a uid, malloc'd. */
 char *session_path(const char *session_dir, uid_t uid);
 

@@ -8,6 +8,7 @@
 
 #include "aws_parse.h"
 #include "query.h"
+#include "session.h"
 #include "text.h"
 #include "xml.h"
 
@@ -88,20 +89,15 @@ static bool take_credential(void *ctx, const char *path, const char *text)
     return true;
 }
 
-static bool key_id_valid(const char *id)
-{
-    size_t len = strlen(id);
-    return len >= 16 && len <= 128 &&
-           strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == len;
-}
-
 /* Whether the credentials read can be used; err says why not.  An
- * empty element never reaches the reader, so it counts as missing. */
+ * empty element never reaches the reader, so it counts as missing.  The
+ * fields must pass the rule the session file is read back with: what
+ * would be refused there (a newline in the secret key, say) is never put
+ * into the environment or written. */
 static bool check_credentials(struct credential_reader *r, long long now,
                               char *err, size_t errlen)
 {
     struct aws_credentials *out = r->out;
-    const char *problem = NULL;
     for (int f = CRED_KEY_ID; f <= CRED_EXPIRATION; f++) {
         if (!(r->seen & (1u << f))) {
             snprintf(err, errlen, "missing or empty Credentials/%s",
@@ -109,13 +105,12 @@ static bool check_credentials(struct credential_reader *r, long long now,
             return false;
         }
     }
-    if (!key_id_valid(out->access_key_id))
-        problem = "malformed AccessKeyId";
-    else if (secret_len(out->session_token) == 0)
-        problem = "empty SessionToken";
-    else if (!text_parse_utc(r->expiration, &out->expiration))
-        problem = "malformed Expiration";
-    else if (out->expiration <= now)
+    const char *problem = session_credentials_problem(
+        out->access_key_id, secret_str(out->secret_access_key),
+        secret_str(out->session_token), r->expiration);
+    /* The rule has checked that Expiration reads as a time. */
+    if (problem == NULL && text_parse_utc(r->expiration, &out->expiration) &&
+        out->expiration <= now)
         problem = "Expiration is not in the future";
     if (problem != NULL)
         snprintf(err, errlen, "%s", problem);

@@ -15,7 +15,7 @@ TIMEOUT = 20 if wrapper() else 4
 MARGIN = slack() + 0.5
 AWS_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
              "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION")
-USERS = ["u%02d" % n for n in range(24)]
+USERS = ["u%02d" % n for n in range(32)]
 
 
 class FaultTest(unittest.TestCase):
@@ -78,6 +78,19 @@ class FaultTest(unittest.TestCase):
         self.fault("ListMFADevices", "hang", count=10)
         r = self.b.login([])
         self.assertRefused(r, "AWS cannot be reached", "AWS unreachable")
+        self.assertGreater(r.elapsed, TIMEOUT - 1)
+
+    def test_hung_sts_answer_is_lost_not_unreachable(self):
+        # The code left and no answer came in the time allowed: AWS may
+        # have used it, so the operator must not be told AWS cannot be
+        # reached (and try the same code again).
+        self.fault("GetSessionToken", "hang")
+        r = self.login_with_code()
+        self.assertRefused(r, "answer was lost on the way",
+                           "answer lost after the code was sent (not "
+                           "resent): Timeout was reached")
+        self.assertIn("your code may already have been used", r.out)
+        self.assertNotIn("cannot be reached", r.out)
         self.assertGreater(r.elapsed, TIMEOUT - 1)
 
     def test_connection_closed(self):
@@ -155,13 +168,48 @@ class FaultTest(unittest.TestCase):
         self.check_bad_sts_body("empty", "unusable AWS response")
 
     def test_oversized_body(self):
-        self.check_bad_sts_body("oversize", "too large")
+        self.check_bad_sts_body("oversize",
+                                "unusable AWS response (HTTP 200): "
+                                "response too large")
 
     def test_missing_credentials(self):
         self.check_bad_sts_body("missing_credentials", "Credentials")
 
     def test_expiration_in_the_past(self):
         self.check_bad_sts_body("past_expiration", "Expiration")
+
+    # Credentials AWS itself could never issue: refused by the rule the
+    # session file is read back with, before anything is handed over.
+
+    def check_hostile_credentials(self, field, value, logged):
+        self.fault("GetSessionToken", "credentials", fields={field: value})
+        r = self.login_with_code()
+        self.assertRefused(r, "could not be understood",
+                           f"unusable AWS response (HTTP 200): "
+                           f"GetSessionToken: {logged}")
+        self.assertEqual(len(self.b.calls("GetSessionToken")), 1)
+        for text in (r.out, r.err, r.syslog):
+            self.assertNotIn(value, text)
+
+    def test_secret_key_with_a_newline_refused(self):
+        self.check_hostile_credentials(
+            "SecretAccessKey", "abc\nLD_PRELOAD=/tmp/x\tq",
+            "SecretAccessKey is missing or malformed")
+
+    def test_secret_key_not_ascii_refused(self):
+        self.check_hostile_credentials(
+            "SecretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCY\u00e9XAMPLE",
+            "SecretAccessKey is missing or malformed")
+
+    def test_session_token_with_a_control_character_refused(self):
+        self.check_hostile_credentials(
+            "SessionToken", "IQoJb3JpZ2luX2VjE\x7fAAAA",
+            "SessionToken is missing or malformed")
+
+    def test_key_id_not_ascii_refused(self):
+        self.check_hostile_credentials(
+            "AccessKeyId", "ASIA\u00c9XAMPLEKEYID12",
+            "AccessKeyId is missing or malformed")
 
     def test_garbage_device_list(self):
         self.fault("ListMFADevices", "garbage")

@@ -199,8 +199,8 @@ class Cases:
             fields, _, detail = rest.partition("|detail=")
             head, _, message = fields.partition(" message=")
             parsed = dict(w.split("=", 1) for w in head.split())
-            for name in ("result", "http", "attempts", "skew_known", "skew",
-                         "ms"):
+            for name in ("result", "http", "attempts", "lost", "skew_known",
+                         "skew", "ms"):
                 parsed[name] = int(parsed[name])
             return dict(kind=kind, message=message, detail=detail, **parsed)
         if kind == "device":
@@ -337,6 +337,8 @@ def case_size_cap(t):
         t.check(f"oversized body refused ({how})", out[-1]["result"] ==
                 PROTOCOL_ERROR and "too large" in out[-1]["detail"] and
                 out[-1]["attempts"] == 1, out)
+        t.check(f"oversized body's status kept ({how})",
+                out[-1]["http"] == 200, out)
 
 
 def case_clock_skew(t):
@@ -357,6 +359,12 @@ def case_time_limit(t):
     # The call's own time, from the tool: the answer would come after 4 s.
     t.check("time limit ends the call", st["result"] == NETWORK_ERROR and
             st["attempts"] == 1 and st["ms"] < 3500, st)
+    # The code left and no answer came: it may have been used.
+    t.check("code sent, no answer in time: answer lost", st["lost"] == 1, st)
+    out = t.run([reply(body=devices_xml([SERIAL]), delay=4)],
+                "list", "alice", timeout=1)
+    t.check("no code in the call: nothing lost", out[0]["result"] ==
+            NETWORK_ERROR and out[0]["lost"] == 0, out)
 
 
 def case_transport_refusals(t):

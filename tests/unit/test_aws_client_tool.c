@@ -31,9 +31,10 @@ static long ms_since(const struct timespec *t)
 
 static void print_status(const struct aws_status *st)
 {
-    printf("status result=%d http=%ld code=%s attempts=%d skew_known=%d "
-           "skew=%lld ms=%ld request_id=%s message=%s|detail=%s\n",
-           st->result, st->http_status, st->code, st->attempts,
+    printf("status result=%d http=%ld code=%s attempts=%d lost=%d "
+           "skew_known=%d skew=%lld ms=%ld request_id=%s message=%s"
+           "|detail=%s\n",
+           st->result, st->http_status, st->code, st->attempts, st->answer_lost,
            st->clock_skew_known, st->clock_skew, ms_since(&command_started),
            st->request_id, st->message, st->detail);
 }

@@ -307,6 +307,10 @@ static void test_assume_role_result(void **state)
     free(body);
 }
 
+#define BAD_KEY_ID "AccessKeyId is missing or malformed"
+#define BAD_SECRET "SecretAccessKey is missing or malformed"
+#define BAD_TOKEN "SessionToken is missing or malformed"
+
 static void test_bad_credentials_are_refused(void **state)
 {
     (void)state;
@@ -326,12 +330,23 @@ static void test_bad_credentials_are_refused(void **state)
          "missing or empty Credentials/SessionToken"},
         {"", SECRET, TOKEN_JOINED, future,
          "missing or empty Credentials/AccessKeyId"},
-        {"asiaiosfodnn7example", SECRET, TOKEN_JOINED, future,
-         "malformed AccessKeyId"},
-        {"ASIA1234", SECRET, TOKEN_JOINED, future, "malformed AccessKeyId"},
-        {"ASIA IOSFODNN7EXAMPLE", SECRET, TOKEN_JOINED, future,
-         "malformed AccessKeyId"},
-        {KEY_ID, SECRET, TOKEN_JOINED, "tomorrow", "malformed Expiration"},
+        {"asiaiosfodnn7example", SECRET, TOKEN_JOINED, future, BAD_KEY_ID},
+        {"ASIA1234", SECRET, TOKEN_JOINED, future, BAD_KEY_ID},
+        {"ASIA IOSFODNN7EXAMPLE", SECRET, TOKEN_JOINED, future, BAD_KEY_ID},
+        {"ASIA\xc3\x89XAMPLEKEYID12", SECRET, TOKEN_JOINED, future, BAD_KEY_ID},
+        /* What the session file would refuse when read back is refused
+         * here, before it reaches the environment or the file. */
+        {KEY_ID, "abc&#10;LD_PRELOAD=/tmp/x&#9;q", TOKEN_JOINED, future,
+         BAD_SECRET},
+        {KEY_ID, "wJalrXUtnFEMI/K7MDENG/bPxRfiCY\xc3\xa9XAMPLE", TOKEN_JOINED,
+         future, BAD_SECRET},
+        {KEY_ID, "wJalrXUtnFEMI K7MDENG", TOKEN_JOINED, future, BAD_SECRET},
+        {KEY_ID, "wJalrXUtnFEMI&#127;K7MDENG", TOKEN_JOINED, future,
+         BAD_SECRET},
+        {KEY_ID, SECRET, "AQoEXAMPLE&#127;H4aoAH0gNCAPy", future, BAD_TOKEN},
+        {KEY_ID, SECRET, "AQoEXAMPLE\xc3\xa9H4aoAH0gNCAPy", future, BAD_TOKEN},
+        {KEY_ID, SECRET, TOKEN_JOINED, "tomorrow",
+         "Expiration is missing or not an ISO 8601 UTC time"},
         {KEY_ID, SECRET, TOKEN_JOINED, "2026-12-04T10:00:00Z",
          "Expiration is not in the future"},
         {KEY_ID, SECRET, TOKEN_JOINED, "2020-01-01T00:00:00Z",

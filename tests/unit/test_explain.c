@@ -70,8 +70,15 @@ static void test_network_and_protocol(void **state)
                         "AWS unreachable after 3 attempt(s): Connection "
                         "refused");
     st.result = AWS_PROTOCOL_ERROR;
+    strcpy(st.detail, "response too large");
     explain_failure(&st, "alice", &why);
     assert_non_null(strstr(why.user, "could not be understood"));
+    assert_string_equal(why.log, "unusable AWS response (no HTTP status "
+                                 "read): response too large");
+    st.http_status = 200;
+    explain_failure(&st, "alice", &why);
+    assert_string_equal(why.log,
+                        "unusable AWS response (HTTP 200): response too large");
 }
 
 static void test_bad_key(void **state)

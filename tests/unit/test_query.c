@@ -278,6 +278,19 @@ static void test_judge_transport_failures(void **state)
     }
 }
 
+/* An answer cut off at the size cap came with a status line: that status
+ * is kept for the log, not 0. */
+static void test_judge_oversized_answer_keeps_its_status(void **state)
+{
+    (void)state;
+    struct http_response r = {.status = 200};
+    snprintf(r.error, sizeof(r.error), "response too large");
+    struct aws_status st = {0};
+    assert_false(query_judge(HTTP_TOO_LARGE, &r, 0, &st));
+    assert_int_equal(st.result, AWS_PROTOCOL_ERROR);
+    assert_int_equal(st.http_status, 200);
+}
+
 /* 2026-12-04T10:00:00Z */
 #define SIGNED_AT 1796378400LL
 
@@ -427,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_judge_bare_429_retries),
         cmocka_unit_test(test_judge_unreadable_4xx),
         cmocka_unit_test(test_judge_transport_failures),
+        cmocka_unit_test(test_judge_oversized_answer_keeps_its_status),
         cmocka_unit_test(test_skew_from_date_header),
         cmocka_unit_test(test_skew_not_yet_current_and_request_expired),
         cmocka_unit_test(test_no_skew_for_a_bad_signature),
