@@ -49,6 +49,13 @@ struct login {
     char request_id[64];
 };
 
+/* The AWS request the next decisions are about: the call just made, or
+ * none ("") when they are about something that was never sent. */
+static void about_call(struct login *lg, const char *request_id)
+{
+    snprintf(lg->request_id, sizeof(lg->request_id), "%s", request_id);
+}
+
 static void log_decision(struct login *lg, int priority, const char *outcome,
                          const char *reason)
 {
@@ -259,6 +266,7 @@ static int connect_aws(struct login *lg)
     struct aws_status st;
     struct aws_caller_identity caller;
     if (sts_get_caller_identity(lg->aws, &caller, &st) != AWS_OK) {
+        about_call(lg, st.request_id);
         struct explanation why;
         explain_failure(&st, NULL, &why);
         prompt_error(lg->pamh, "%s", why.user);
@@ -275,7 +283,7 @@ static int list_devices(struct login *lg)
     struct aws_status st;
     enum aws_result res =
         iam_list_mfa_devices(lg->aws, lg->id.iam_user, &lg->devices, &st);
-    snprintf(lg->request_id, sizeof(lg->request_id), "%s", st.request_id);
+    about_call(lg, st.request_id);
     if (res != AWS_OK)
         return refuse_aws(lg, &st);
     if (lg->cfg.debug)
@@ -290,6 +298,7 @@ static int ask_device(struct login *lg)
 {
     char menu[2048];
     device_menu(&lg->devices, lg->id.iam_user, menu, sizeof(menu));
+    about_call(lg, "");
     char *typed = prompt_visible(lg->pamh, menu);
     if (typed == NULL) {
         log_decision(lg, LOG_NOTICE, "denied", "no device chosen");
@@ -367,6 +376,7 @@ static int try_code(struct login *lg, bool *again)
     snprintf(question, sizeof(question),
              "AWS MFA code for %s (%s): ", lg->id.iam_user, lg->serial);
     *again = false;
+    about_call(lg, "");
     struct secret *typed = prompt_secret(lg->pamh, question);
     if (typed == NULL) {
         log_decision(lg, LOG_NOTICE, "denied", "no code given");
@@ -390,7 +400,7 @@ static int try_code(struct login *lg, bool *again)
     enum aws_result res = exchange_code(lg->aws, &lg->id, lg->user, lg->serial,
                                         code, duration, &lg->creds, &st);
     secret_wipe(code, sizeof(code));
-    snprintf(lg->request_id, sizeof(lg->request_id), "%s", st.request_id);
+    about_call(lg, st.request_id);
     if (res == AWS_OK)
         return PAM_SUCCESS;
     struct explanation why;

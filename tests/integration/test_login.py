@@ -34,6 +34,7 @@ class LoginTest(unittest.TestCase):
             iam_user("grace"),
             iam_user("heidi"),
             iam_user("ivan"),
+            iam_user("judy"),
         ])
 
     @classmethod
@@ -161,6 +162,27 @@ class LoginTest(unittest.TestCase):
         self.assertEqual(r.rc, PAM["SUCCESS"], r)
         self.assertEqual(r.out.count("A code is 6 digits"), 2)
         self.assertEqual(len(b.calls("GetSessionToken")), 1)
+
+    def test_decisions_name_only_their_own_aws_call(self):
+        # A wrong code is AWS's decision and names its request; a
+        # malformed code and a missing one were never sent, so their
+        # lines name no request (not the previous call's).
+        b = self.b
+        b.map_to("judy")
+        r = b.login([b.wrong_code("judy"), "12345"])
+        self.assertEqual(r.rc, PAM["CONV_ERR"], r)
+        [sent] = b.calls("GetSessionToken")
+        lines = [l for l in r.syslog.splitlines() if "outcome=" in l]
+        self.assertEqual(len(lines), 3, r)
+        wrong, malformed, missing = lines
+        self.assertIn("wrong or reused code", wrong)
+        self.assertTrue(wrong.endswith(f"request_id={sent['request_id']}"),
+                        wrong)
+        self.assertIn("reason=\"malformed code, not sent to AWS\"",
+                      malformed)
+        self.assertIn("reason=\"no code given\"", missing)
+        for line in (malformed, missing):
+            self.assertNotIn("request_id=", line)
 
     def test_no_device_refused_before_prompt(self):
         b = self.b
