@@ -53,6 +53,8 @@ static bool print_text(const struct awsmfa_session *s)
     long long left = r->expiration - s->now;
     format_span(left > 0 ? left : -left, span, sizeof(span));
     printf("IAM user:        %s\n", r->iam_user);
+    if (r->role_arn != NULL)
+        printf("Role:            %s\n", r->role_arn);
     printf("MFA device:      %s\n", r->mfa_serial);
     printf("Access key id:   %s\n", r->access_key_id);
     if (r->region != NULL)
@@ -100,6 +102,7 @@ static bool add_session(struct json_object *obj, const struct awsmfa_session *s)
     add_string(obj, "mfa_serial", r->mfa_serial);
     add_string(obj, "access_key_id", r->access_key_id);
     add_string(obj, "region", r->region);
+    add_string(obj, "role_arn", r->role_arn);
     add_string(obj, "issued", issued);
     add_string(obj, "expiration", expires);
     add_string(obj, "expiration_local", local);

@@ -446,6 +446,31 @@ static bool put_environment(struct login *lg, const struct session_record *r)
     return ok;
 }
 
+/* Tells the operator and the log whose session it is: the IAM user's
+ * own, or a role's (named by the last part of its ARN for the operator,
+ * by the whole ARN in the log). */
+static void announce_session(struct login *lg, long long expiration)
+{
+    char until[32], reason[300];
+    text_format_utc(expiration, until, sizeof(until));
+    const char *role = lg->id.role_arn;
+    if (role == NULL) {
+        prompt_info(lg->pamh, lg->flags,
+                    "AWS session for IAM user %s is valid until %s.",
+                    lg->id.iam_user, until);
+        snprintf(reason, sizeof(reason), "session valid until %s", until);
+    } else {
+        const char *slash = strrchr(role, '/');
+        prompt_info(lg->pamh, lg->flags,
+                    "AWS session for role %s (as IAM user %s) is valid "
+                    "until %s.",
+                    slash ? slash + 1 : role, lg->id.iam_user, until);
+        snprintf(reason, sizeof(reason), "session valid until %s, for role %s",
+                 until, role);
+    }
+    log_decision(lg, LOG_INFO, "granted", reason);
+}
+
 static int hand_over(struct login *lg)
 {
     struct session_record rec = {
@@ -456,6 +481,7 @@ static int hand_over(struct login *lg)
         .issued = (long long)time(NULL),
         .iam_user = lg->id.iam_user,
         .mfa_serial = (char *)lg->serial,
+        .role_arn = lg->id.role_arn,
         .region = lg->cfg.region,
     };
     char err[512];
@@ -472,14 +498,7 @@ static int hand_over(struct login *lg)
                      "cannot set the session environment");
         return PAM_BUF_ERR;
     }
-    char until[32];
-    text_format_utc(rec.expiration, until, sizeof(until));
-    prompt_info(lg->pamh, lg->flags,
-                "AWS session for IAM user %s is valid until %s.",
-                lg->id.iam_user, until);
-    char reason[64];
-    snprintf(reason, sizeof(reason), "session valid until %s", until);
-    log_decision(lg, LOG_INFO, "granted", reason);
+    announce_session(lg, rec.expiration);
     return PAM_SUCCESS;
 }
 

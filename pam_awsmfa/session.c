@@ -115,6 +115,13 @@ static bool json_field(struct secret *out, const char *name, const char *value)
            append_text(out, ": ") && json_append_string(out, value);
 }
 
+/* A member written only when it has a value. */
+static bool json_optional_field(struct secret *out, const char *name,
+                                const char *value)
+{
+    return value == NULL || json_field(out, name, value);
+}
+
 static struct secret *session_json(const struct session_record *rec)
 {
     char expiration[32], issued[32];
@@ -133,8 +140,9 @@ static struct secret *session_json(const struct session_record *rec)
               json_field(out, "Expiration", expiration) &&
               json_field(out, "IamUser", rec->iam_user) &&
               json_field(out, "MfaSerial", rec->mfa_serial) &&
+              json_optional_field(out, "RoleArn", rec->role_arn) &&
               json_field(out, "IssuedAt", issued) &&
-              (rec->region == NULL || json_field(out, "Region", rec->region)) &&
+              json_optional_field(out, "Region", rec->region) &&
               append_text(out, "\n}\n");
     if (!ok) {
         secret_free(out);
@@ -546,6 +554,7 @@ static bool copy_fields(struct json_object *obj, struct session_record *rec)
     const char *secret = get_string(obj, "SecretAccessKey");
     const char *token = get_string(obj, "SessionToken");
     const char *region = get_string(obj, "Region");
+    const char *role = get_string(obj, "RoleArn");
     text_parse_utc(get_string(obj, "Expiration"), &rec->expiration);
     text_parse_utc(get_string(obj, "IssuedAt"), &rec->issued);
     rec->access_key_id = strdup(get_string(obj, "AccessKeyId"));
@@ -553,9 +562,11 @@ static bool copy_fields(struct json_object *obj, struct session_record *rec)
     rec->session_token = secret_from_str(token);
     rec->iam_user = strdup(get_string(obj, "IamUser"));
     rec->mfa_serial = strdup(get_string(obj, "MfaSerial"));
+    rec->role_arn = role != NULL ? strdup(role) : NULL;
     rec->region = region != NULL ? strdup(region) : NULL;
     return rec->access_key_id && rec->secret_access_key && rec->session_token &&
            rec->iam_user && rec->mfa_serial &&
+           (role == NULL || rec->role_arn != NULL) &&
            (region == NULL || rec->region != NULL);
 }
 
@@ -633,6 +644,7 @@ void session_record_free(struct session_record *rec)
     secret_free(rec->session_token);
     free(rec->iam_user);
     free(rec->mfa_serial);
+    free(rec->role_arn);
     free(rec->region);
     memset(rec, 0, sizeof(*rec));
 }

@@ -16,7 +16,8 @@ struct session_record {
     long long issued;     /* when the module got the credentials */
     char *iam_user;
     char *mfa_serial;
-    char *region; /* NULL when not configured */
+    char *role_arn; /* the role assumed, NULL for the IAM user's own */
+    char *region;   /* NULL when not configured */
 };
 
 /* The environment for the session as "NAME=value" strings, each a secret

@@ -69,7 +69,7 @@ class ValidSession(Base):
             "status": "valid", "session_file": self.s.path,
             "iam_user": "alice", "mfa_serial": SERIAL,
             "access_key_id": KEY_ID, "region": "eu-west-1",
-            "issued": "2029-12-31T12:00:00Z",
+            "role_arn": None, "issued": "2029-12-31T12:00:00Z",
             "expiration": "2030-01-01T00:00:00Z",
             "expiration_local": "2030-01-01T00:00:00+00:00",
             "seconds_left": 3600})
@@ -83,6 +83,25 @@ class ValidSession(Base):
         answer = json.loads(self.s.run(["status", "--json"],
                                        now=AN_HOUR_BEFORE).stdout)
         self.assertIsNone(answer["region"])
+
+    def test_status_of_a_role_session(self):
+        role = "arn:aws:iam::123456789012:role/ops"
+        self.s.write(document(EXPIRES, ISSUED, RoleArn=role))
+        done = self.s.run(["status"], now=AN_HOUR_BEFORE)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("IAM user:        alice\n"
+                      f"Role:            {role}\n"
+                      f"MFA device:      {SERIAL}\n", done.stdout)
+        answer = json.loads(self.s.run(["status", "--json"],
+                                       now=AN_HOUR_BEFORE).stdout)
+        self.assertEqual(answer["role_arn"], role)
+
+    def test_status_refuses_a_malformed_role(self):
+        self.s.write(document(EXPIRES, ISSUED, RoleArn="ops role"))
+        done = self.s.run(["status"], now=AN_HOUR_BEFORE)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("RoleArn is malformed", done.stderr)
+        self.assertNotIn("ops role", done.stdout)
 
     def test_env(self):
         done = self.s.run(["env"], now=AN_HOUR_BEFORE)

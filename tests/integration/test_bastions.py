@@ -95,6 +95,14 @@ class RoleTest(BastionCase):
                          f"{b.linux_user}")
         self.assertEqual(b.read_session()["AccessKeyId"],
                          r.env["AWS_ACCESS_KEY_ID"])
+        # The operator, the log and the session file say it is the role's
+        # session, not the IAM user's own.
+        self.assertRegex(r.out, r"\[info\] AWS session for role ops \(as "
+                         r"IAM user alice\) is valid until \S+Z\.")
+        self.assertRegex(r.syslog, r"iam_user=alice .*outcome=granted "
+                         r"reason=\"session valid until \S+Z, for role "
+                         + re.escape(OPS) + r"\" request_id=\S+")
+        self.assertEqual(b.read_session()["RoleArn"], OPS)
 
     def test_session_name_duration_and_external_id_from_store(self):
         b = self.b

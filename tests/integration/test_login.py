@@ -86,6 +86,7 @@ class LoginTest(unittest.TestCase):
         self.assertEqual(doc["Version"], 1)
         self.assertEqual(doc["IamUser"], "alice")
         self.assertEqual(doc["MfaSerial"], serial)
+        self.assertNotIn("RoleArn", doc)
 
         # File and directory belong to the user, readable by nobody else.
         st = os.lstat(b.session_file())

@@ -256,6 +256,68 @@ static void test_round_trip(void **state)
     session_record_free(&rec);
 }
 
+#define ROLE "arn:aws:iam::123456789012:role/ops"
+
+/* A role's session names its role; the IAM user's own has no RoleArn. */
+static void test_role_round_trip(void **state)
+{
+    (void)state;
+    struct session_record rec = record(NULL);
+    rec.role_arn = ROLE;
+    assert_true(session_write(sessions, uid, gid, &rec, err, sizeof(err)));
+    record_secrets_free(&rec);
+    struct json_object *o = json_object_from_file(file);
+    assert_non_null(o);
+    assert_string_equal(json_str(o, "RoleArn"), ROLE);
+    json_object_put(o);
+    if (!session_read(file, uid, &rec, err, sizeof(err)))
+        fail_msg("read refused: %s", err);
+    assert_string_equal(rec.role_arn, ROLE);
+    session_record_free(&rec);
+
+    assert_true(write_session(NULL));
+    o = json_object_from_file(file);
+    assert_false(json_object_object_get_ex(o, "RoleArn", NULL));
+    json_object_put(o);
+    assert_true(session_read(file, uid, &rec, err, sizeof(err)));
+    assert_null(rec.role_arn);
+    session_record_free(&rec);
+}
+
+/* The rule STS's answers are held to as well (sts.c uses it): what it
+ * refuses never reaches the environment or the file. */
+static void test_credentials_rule(void **state)
+{
+    (void)state;
+    const char *when = "2030-01-01T00:00:00Z";
+    assert_null(session_credentials_problem(KEY_ID, SECRET, TOKEN, when));
+    const char *cases[][5] = {
+        {NULL, SECRET, TOKEN, when, "AccessKeyId is missing or malformed"},
+        {"ASIA\xc3\x89XAMPLEKEYID12", SECRET, TOKEN, when,
+         "AccessKeyId is missing or malformed"},
+        {KEY_ID, "abc\nLD_PRELOAD=/tmp/x\tq", TOKEN, when,
+         "SecretAccessKey is missing or malformed"},
+        {KEY_ID, "wJalrXUtnFEMI\xc3\xa9", TOKEN, when,
+         "SecretAccessKey is missing or malformed"},
+        {KEY_ID, NULL, TOKEN, when, "SecretAccessKey is missing or malformed"},
+        {KEY_ID, SECRET, "FwoGZXIvYXdzE\x7f", when,
+         "SessionToken is missing or malformed"},
+        {KEY_ID, SECRET, "FwoGZXIvYXdzE\xc3\xa9", when,
+         "SessionToken is missing or malformed"},
+        {KEY_ID, SECRET, "", when, "SessionToken is missing or malformed"},
+        {KEY_ID, SECRET, TOKEN, "tomorrow",
+         "Expiration is missing or not an ISO 8601 UTC time"},
+        {KEY_ID, SECRET, TOKEN, NULL,
+         "Expiration is missing or not an ISO 8601 UTC time"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *problem = session_credentials_problem(
+            cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+        assert_non_null(problem);
+        assert_string_equal(problem, cases[i][4]);
+    }
+}
+
 static void test_rewrite_replaces_file(void **state)
 {
     (void)state;
@@ -554,6 +616,13 @@ static void test_read_checks_fields(void **state)
          "MfaSerial is missing or malformed"},
         {"{\"Version\": 1, " GOOD_BODY ", \"Region\": 7}",
          "Region is malformed"},
+        {"{\"Version\": 1, " GOOD_BODY ", \"RoleArn\": \"ops role\"}",
+         "RoleArn is malformed"},
+        {"{\"Version\": 1, " GOOD_BODY ", \"RoleArn\": null}",
+         "RoleArn is malformed"},
+        {"{\"Version\": 1, " GOOD_BODY
+         ", \"SecretAccessKey\": \"abc\\nLD_PRELOAD=/tmp/x\"}",
+         "SecretAccessKey is missing or malformed"},
         {"{\"Version\": 1, " GOOD_BODY "} trailing", "not a JSON object"},
         {"{\"Version\": 1, " GOOD_BODY, "not a JSON object"},
         {"[1, 2]", "not a JSON object"},
@@ -606,6 +675,8 @@ int main(void)
         cmocka_unit_test_setup(test_write_creates_dirs_and_file, fresh),
         cmocka_unit_test_setup(test_json_is_credential_process_format, fresh),
         cmocka_unit_test_setup(test_round_trip, fresh),
+        cmocka_unit_test_setup(test_role_round_trip, fresh),
+        cmocka_unit_test(test_credentials_rule),
         cmocka_unit_test_setup(test_rewrite_replaces_file, fresh),
         cmocka_unit_test_setup(test_attacker_user_dir_refused, fresh),
         cmocka_unit_test_setup(test_failed_write_leaves_no_temp_file, fresh),
