@@ -4,11 +4,12 @@ private mount namespace.  Test equipment only.
 Nothing on the machine changes.  The test re-executes itself under
 unshare(1) with a private mount namespace and bind-mounts, seen only by
 itself and its children:
+  /etc           a private overlay on the machine's (tests/integration/
+                 namespace.py); its /etc/passwd, /etc/shadow and
+                 /etc/group have the test users added (no user is
+                 created on the machine)
   /etc/pam.d     a copy of the machine's, with the shipped examples
                  conf/pam.d/sshd and conf/pam.d/sudo in place
-  /etc/passwd, /etc/shadow, /etc/group
-                 copies with the test users added (no user is created on
-                 the machine)
   /etc/sudoers   a test sudoers
   /run           an empty tmpfs (sshd's /run/sshd, sudo's timestamps)
   /dev           a tmpfs with the machine's device nodes bound in, plus a
@@ -20,7 +21,6 @@ The mounts end with the namespace, when the test exits."""
 
 import io
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -34,14 +34,15 @@ TOP_SRCDIR = os.environ.get("top_srcdir") or os.path.dirname(
     os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP_SRCDIR, "tests", "integration"))
 
+import namespace  # noqa: E402
 import pexpect  # noqa: E402
+from namespace import bind, in_private_namespace, run  # noqa: E402
 
 SSHD = "/usr/sbin/sshd"
 SSH = "/usr/bin/ssh"
 SUDO = "/usr/bin/sudo"
 SETPRIV = "/usr/bin/setpriv"
 EXAMPLES = os.path.join(TOP_SRCDIR, "conf")
-NAMESPACE_MARK = "AWSMFA_CLIENTS_IN_NAMESPACE"
 # Where the shipped PAM examples name the module; the one thing the tests
 # substitute (with the built module's path and config=).
 MODULE_TOKEN = "pam_awsmfa.so"
@@ -63,45 +64,14 @@ def skip_if_sanitized():
 
 
 def enter_private_namespace():
-    """Skips unless root; then re-executes the running test under
-    unshare(1) in a private mount namespace (once).  Its own PID namespace
-    too: when the test ends, however it ends, the kernel ends sshd and
-    every other process it started."""
-    if os.geteuid() != 0:
-        print("SKIP: the real sshd and sudo tests need root (they bind-mount "
-              "a test /etc/pam.d in a private mount namespace)",
-              file=sys.stderr)
-        sys.exit(77)
+    """Skips unless root, or when the module is sanitizer-built; then
+    re-executes the running test in a private mount namespace and a PID
+    namespace of its own (see tests/integration/namespace.py)."""
+    namespace.require_root("the real sshd and sudo tests need root (they "
+                           "bind-mount a test /etc/pam.d in a private "
+                           "mount namespace)")
     skip_if_sanitized()
-    if in_private_namespace():
-        return
-    env = dict(os.environ, **{NAMESPACE_MARK: mount_namespace()})
-    script = os.path.abspath(sys.argv[0])
-    os.execve("/usr/bin/unshare",
-              ["unshare", "--mount", "--propagation", "private",
-               "--pid", "--fork", "--kill-child", "--mount-proc", "--",
-               sys.executable, script] + sys.argv[1:], env)
-
-
-def mount_namespace():
-    return os.readlink("/proc/self/ns/mnt")
-
-
-def in_private_namespace():
-    """True only in the namespaces enter_private_namespace made: a mount
-    namespace other than the one that started the test, and PID 1 of a
-    PID namespace of its own.  Nothing is mounted anywhere else."""
-    outer = os.environ.get(NAMESPACE_MARK)
-    return (outer is not None and outer != mount_namespace()
-            and os.getpid() == 1)
-
-
-def run(*cmd):
-    subprocess.run(cmd, check=True, capture_output=True, text=True)
-
-
-def bind(source, target):
-    run("mount", "--bind", source, target)
+    namespace.enter()
 
 
 def free_port():
@@ -146,11 +116,11 @@ class Machine:
             raise RuntimeError("call enter_private_namespace() first")
         self.dir = tempfile.mkdtemp(prefix="awsmfa-clients-")
         os.chmod(self.dir, 0o755)
+        self.tables = namespace.UserTables()
         self.users = {}
         self._private_run()
         self._private_dev()
         self.syslog = SyslogCapture()
-        self.next_uid = self._first_free_uid()
 
     def _private_run(self):
         run("mount", "-t", "tmpfs", "-o", "mode=0755,nosuid,nodev", "tmpfs",
@@ -185,53 +155,12 @@ class Machine:
             raise RuntimeError(f"{host} still shows the machine's /dev")
         os.rmdir(host)
 
-    @staticmethod
-    def _first_free_uid():
-        used = {p.pw_uid for p in pwd.getpwall()}
-        uid = 61000
-        while uid in used or uid + 1 in used:
-            uid += 2
-        return uid
-
     def add_users(self, names):
         """Adds Linux users (home under the work dir, an SSH key each) to
-        private copies of /etc/passwd, /etc/shadow and /etc/group."""
-        for name in names:
-            uid = self.next_uid
-            self.next_uid += 1
-            home = os.path.join(self.dir, "home", name)
-            os.makedirs(os.path.join(home, ".ssh"))
-            self.users[name] = {"uid": uid, "gid": uid, "home": home}
-        self._write_user_files()
+        the private /etc/passwd, /etc/shadow and /etc/group."""
+        self.users.update(self.tables.add(names))
         for name in names:
             self._give_key(name)
-
-    def _write_user_files(self):
-        etc = os.path.join(self.dir, "etc")
-        os.makedirs(etc, exist_ok=True)
-        tables = {"passwd": [], "shadow": [], "group": []}
-        for name, u in self.users.items():
-            tables["passwd"].append(
-                f"{name}:x:{u['uid']}:{u['gid']}:awsmfa test:{u['home']}:"
-                "/bin/bash")
-            # "*": no Unix password; the key and the code are the login.
-            tables["shadow"].append(f"{name}:*:19700:0:99999:7:::")
-            tables["group"].append(f"{name}:x:{u['gid']}:")
-        for table, added in tables.items():
-            target = f"/etc/{table}"
-            copy = os.path.join(etc, table)
-            fresh = not os.path.exists(copy)
-            with open(target) as f:
-                base = f.read()
-            with open(copy, "w") as f:
-                f.write(base.rstrip("\n") + "\n")
-                f.write("".join(line + "\n" for line in added
-                                if line not in base.splitlines()))
-            st = os.stat(target)
-            os.chown(copy, st.st_uid, st.st_gid)
-            os.chmod(copy, st.st_mode & 0o7777)
-            if fresh:
-                bind(copy, target)
 
     def _give_key(self, name):
         u = self.users[name]
@@ -242,8 +171,9 @@ class Machine:
             f"{name}@awsmfa-test", "-f", key)
         u["key"] = key
         ssh_dir = os.path.join(u["home"], ".ssh")
+        os.mkdir(ssh_dir)
         shutil.copy(key + ".pub", os.path.join(ssh_dir, "authorized_keys"))
-        for path, mode in ((u["home"], 0o755), (ssh_dir, 0o700),
+        for path, mode in ((ssh_dir, 0o700),
                            (os.path.join(ssh_dir, "authorized_keys"), 0o600)):
             os.chown(path, u["uid"], u["gid"])
             os.chmod(path, mode)
@@ -295,6 +225,7 @@ class Machine:
             bind(path, "/etc/sudoers")
 
     def close(self):
+        self.tables.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
