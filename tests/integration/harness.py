@@ -181,7 +181,7 @@ class Bastion:
         raise AssertionError("no wrong code found")
 
     def login(self, answers, user=None, silent=False, session=False,
-              timeout=60):
+              ids=False, timeout=60):
         if not os.path.exists(os.path.join(self.confdir, "awsmfa-test")):
             self.service()
         env_file = os.path.join(self.dir, "env.out")
@@ -197,6 +197,8 @@ class Bastion:
             cmd.append("--silent")
         if session:
             cmd.append("--session")
+        if ids:
+            cmd.append("--ids")
         env = dict(os.environ, AWSMFA_TEST_SYSLOG=self.syslog_path,
                    LD_PRELOAD=SHIM, AWS_EC2_METADATA_DISABLED="true")
         start = time.monotonic()

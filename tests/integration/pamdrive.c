@@ -5,11 +5,14 @@
  * end of input is a conversation failure (like Ctrl-D).  The transcript
  * goes to standard output; the PAM environment after authentication is
  * written, one NAME=value per line, to the file named by --env-file
- * (mode 0600), and shown with secret values masked. */
+ * (mode 0600), and shown with secret values masked.  With --ids, the
+ * process's user and group ids are shown after authentication, to prove
+ * that a module which dropped privileges took them back. */
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,11 +23,15 @@ struct options {
     const char *env_file;
     int flags;
     int session;
+    int ids;
 };
 
 static char *read_answer(void)
 {
     char line[16384];
+    /* The prompt must be out before the answer is read: a test may wait
+     * for it, on a pipe, to compute a code that is fresh. */
+    fflush(stdout);
     if (fgets(line, sizeof(line), stdin) == NULL)
         return NULL;
     line[strcspn(line, "\n")] = '\0';
@@ -114,6 +121,8 @@ static int parse(int argc, char **argv, struct options *o)
             o->flags |= PAM_SILENT;
         else if (strcmp(a, "--session") == 0)
             o->session = 1;
+        else if (strcmp(a, "--ids") == 0)
+            o->ids = 1;
         else if (v == NULL)
             return -1;
         else if (strcmp(a, "--confdir") == 0)
@@ -130,6 +139,33 @@ static int parse(int argc, char **argv, struct options *o)
     return o->confdir && o->service && o->user ? 0 : -1;
 }
 
+/* Real, effective, saved and filesystem ids (setfsuid with an invalid
+ * id changes nothing and returns the current one), then the
+ * supplementary groups. */
+static void show_ids(void)
+{
+    uid_t ruid, euid, suid;
+    gid_t rgid, egid, sgid;
+    if (getresuid(&ruid, &euid, &suid) != 0 ||
+        getresgid(&rgid, &egid, &sgid) != 0) {
+        printf("ids: unknown\n");
+        return;
+    }
+    printf("ids: uid %u %u %u %u gid %u %u %u %u groups", (unsigned)ruid,
+           (unsigned)euid, (unsigned)suid, (unsigned)setfsuid((uid_t)-1),
+           (unsigned)rgid, (unsigned)egid, (unsigned)sgid,
+           (unsigned)setfsgid((gid_t)-1));
+    int n = getgroups(0, NULL);
+    gid_t *groups = calloc(n > 0 ? (size_t)n : 1, sizeof(*groups));
+    n = groups != NULL ? getgroups(n, groups) : -1;
+    if (n < 0)
+        printf(" unknown");
+    for (int i = 0; i < n; i++)
+        printf(" %u", (unsigned)groups[i]);
+    printf("\n");
+    free(groups);
+}
+
 static int report(pam_handle_t *pamh, const char *step, int rc)
 {
     printf("%s: %s (%d)\n", step, pam_strerror(pamh, rc), rc);
@@ -143,7 +179,7 @@ int main(int argc, char **argv)
     if (parse(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: pamdrive --confdir DIR --service NAME "
                         "--user USER [--env-file F] [--silent] "
-                        "[--session]\n");
+                        "[--session] [--ids]\n");
         return 64;
     }
     struct pam_conv conv = {converse, NULL};
@@ -154,6 +190,8 @@ int main(int argc, char **argv)
         return 70;
     }
     rc = report(pamh, "authenticate", pam_authenticate(pamh, o.flags));
+    if (o.ids)
+        show_ids();
     if (rc == PAM_SUCCESS)
         rc = report(pamh, "setcred", pam_setcred(pamh, PAM_ESTABLISH_CRED));
     if (rc == PAM_SUCCESS && o.session) {
