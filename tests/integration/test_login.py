@@ -4,7 +4,6 @@ file and the decision log."""
 
 import json
 import os
-import re
 import stat
 import sys
 import unittest
