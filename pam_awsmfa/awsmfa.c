@@ -66,20 +66,6 @@ static int usage_error(const char *what, const char *word)
     return AWSMFA_EXIT_USAGE;
 }
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Writes a secret's text to stdout in one piece (no stdio buffer keeps a
  * copy), then wipes and frees it. */
 static int emit_secret(struct secret *text)
@@ -88,7 +74,7 @@ static int emit_secret(struct secret *text)
         fprintf(stderr, "awsmfa: out of memory\n");
         return AWSMFA_EXIT_ERROR;
     }
-    bool ok = write_all(STDOUT_FILENO, secret_str(text), secret_len(text));
+    bool ok = secret_write(text, STDOUT_FILENO);
     secret_free(text);
     if (!ok) {
         fprintf(stderr, "awsmfa: cannot write to stdout: %s\n",

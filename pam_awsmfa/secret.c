@@ -1,9 +1,11 @@
 #include "secret.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct secret {
     char *data;
@@ -117,4 +119,22 @@ void secret_free(struct secret *s)
     secret_wipe(s->data, s->cap);
     free(s->data);
     free(s);
+}
+
+bool secret_write(const struct secret *s, int fd)
+{
+    const char *data = s->data;
+    size_t len = s->len;
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0)
+            errno = EIO; /* no progress and no reason given */
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
 }

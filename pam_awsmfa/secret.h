@@ -18,6 +18,9 @@ struct secret *secret_from_str(const char *text);
 bool secret_append(struct secret *s, const char *text, size_t len);
 const char *secret_str(const struct secret *s);
 size_t secret_len(const struct secret *s);
+/* Writes all of the contents to fd (going on after short writes and
+ * EINTR); false with errno set on failure. */
+bool secret_write(const struct secret *s, int fd);
 /* Wipes the contents and sets the length to zero, keeping the secret. */
 void secret_clear(struct secret *s);
 void secret_free(struct secret *s);

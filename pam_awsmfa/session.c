@@ -282,20 +282,6 @@ static int open_dirs(const char *session_dir, uid_t uid, gid_t gid, bool create,
 
 /* Writing */
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* A new file of a random name: the directory is the user's, so a name
  * could already be taken. */
 static int create_temp(int dir, char *name, size_t namelen)
@@ -324,7 +310,7 @@ static bool write_file(int dir, uid_t uid, gid_t gid, const struct secret *json)
     if (fd < 0)
         return false;
     bool ok = fchown(fd, uid, gid) == 0 && fchmod(fd, 0600) == 0 &&
-              write_all(fd, secret_str(json), secret_len(json)) &&
+              secret_write(json, fd) &&
               fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     ok = ok && renameat(dir, temp, dir, SESSION_FILE) == 0;

@@ -6,8 +6,11 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "secret.h"
 
@@ -75,6 +78,35 @@ static void test_equal(void **state)
     assert_true(secret_equal("12", "13", 1));
 }
 
+/* All of a large secret arrives, in order; a write
+ * to a closed descriptor is reported. */
+static void test_write_all_of_it(void **state)
+{
+    (void)state;
+    enum { SIZE = 200000 };
+    struct secret *s = secret_new();
+    for (size_t i = 0; i < SIZE; i++) {
+        char c = (char)('a' + i % 26);
+        assert_true(secret_append(s, &c, 1));
+    }
+    char path[] = "/tmp/test_secret.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    assert_true(secret_write(s, fd));
+    assert_int_equal(lseek(fd, 0, SEEK_CUR), SIZE);
+    char *back = malloc(SIZE);
+    assert_non_null(back);
+    assert_int_equal(pread(fd, back, SIZE, 0), SIZE);
+    assert_memory_equal(back, secret_str(s), SIZE);
+    free(back);
+    close(fd);
+    errno = 0;
+    assert_false(secret_write(s, fd));
+    assert_int_equal(errno, EBADF);
+    secret_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -83,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_clear_empties_and_stays_usable),
         cmocka_unit_test(test_wipe_and_free_str),
         cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_write_all_of_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
