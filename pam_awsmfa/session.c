@@ -310,8 +310,7 @@ static bool write_file(int dir, uid_t uid, gid_t gid, const struct secret *json)
     if (fd < 0)
         return false;
     bool ok = fchown(fd, uid, gid) == 0 && fchmod(fd, 0600) == 0 &&
-              secret_write(json, fd) &&
-              fsync(fd) == 0;
+              secret_write(json, fd) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     ok = ok && renameat(dir, temp, dir, SESSION_FILE) == 0;
     if (!ok) {
