@@ -14,21 +14,10 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "scratch.h"
 
-static char dir[] = "/tmp/test_config.XXXXXX";
-static char path[256];
 static char config_arg[300];
 static char err[512];
-
-static void write_config(const char *text, mode_t mode)
-{
-    unlink(path);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    assert_int_equal(fchmod(fd, mode), 0);
-    close(fd);
-}
 
 /* Loads with config=<the test file> and the given arguments. */
 static bool load(struct config *cfg, int argc, const char **argv)
@@ -51,10 +40,10 @@ static void assert_err_has(const char *part)
 static void file_refused(const char *text, int line, const char *part)
 {
     struct config cfg;
-    write_config(text, 0644);
+    scratch_write(text, 0644);
     assert_false(load(&cfg, 0, NULL));
     char where[300];
-    snprintf(where, sizeof(where), "%s:%d: ", path, line);
+    snprintf(where, sizeof(where), "%s:%d: ", scratch_path, line);
     assert_err_has(where);
     assert_err_has(part);
     assert_null(cfg.path);
@@ -65,7 +54,7 @@ static void file_refused(const char *text, int line, const char *part)
 static void arg_refused(const char *arg, const char *part)
 {
     struct config cfg;
-    write_config("", 0644);
+    scratch_write("", 0644);
     const char *argv[] = {arg};
     assert_false(load(&cfg, 1, argv));
     assert_err_has("module argument: ");
@@ -74,7 +63,7 @@ static void arg_refused(const char *arg, const char *part)
 
 static void arg_accepted(const char *arg, struct config *cfg)
 {
-    write_config("", 0644);
+    scratch_write("", 0644);
     const char *argv[] = {arg};
     if (!load(cfg, 1, argv))
         fail_msg("%s refused: %s", arg, err);
@@ -83,18 +72,9 @@ static void arg_accepted(const char *arg, struct config *cfg)
 static int setup(void **state)
 {
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    chmod(dir, 0755);
-    snprintf(path, sizeof(path), "%s/pam_awsmfa.conf", dir);
-    snprintf(config_arg, sizeof(config_arg), "config=%s", path);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    unlink(path);
-    rmdir(dir);
+    scratch_make("test_config", "pam_awsmfa.conf");
+    chmod(scratch_dir, 0755);
+    snprintf(config_arg, sizeof(config_arg), "config=%s", scratch_path);
     return 0;
 }
 
@@ -102,9 +82,9 @@ static void test_defaults_from_empty_file(void **state)
 {
     (void)state;
     struct config cfg;
-    write_config("# nothing set\n\n", 0644);
+    scratch_write("# nothing set\n\n", 0644);
     assert_true(load(&cfg, 0, NULL));
-    assert_string_equal(cfg.path, path);
+    assert_string_equal(cfg.path, scratch_path);
     assert_null(cfg.region);
     assert_null(cfg.sts_endpoint);
     assert_null(cfg.iam_endpoint);
@@ -139,9 +119,9 @@ static void test_missing_named_file_is_error(void **state)
 {
     (void)state;
     struct config cfg;
-    unlink(path);
+    unlink(scratch_path);
     assert_false(load(&cfg, 0, NULL));
-    assert_err_has(path);
+    assert_err_has(scratch_path);
     assert_err_has("does not exist");
 }
 
@@ -149,18 +129,18 @@ static void test_file_values_and_argument_override(void **state)
 {
     (void)state;
     struct config cfg;
-    write_config("region = eu-west-1\n"
-                 "sts_endpoint = https://127.0.0.1:8443\n"
-                 "iam_endpoint = https://iam.amazonaws.com/\n"
-                 "ca_file = /etc/passwd\n"
-                 "timeout = 30\n"
-                 "duration = 900\n"
-                 "tries = 1\n"
-                 "credentials_file = /x/creds\n"
-                 "session_dir = /x/sessions\n"
-                 "unmapped = ignore\n"
-                 "debug = yes\n",
-                 0644);
+    scratch_write("region = eu-west-1\n"
+                  "sts_endpoint = https://127.0.0.1:8443\n"
+                  "iam_endpoint = https://iam.amazonaws.com/\n"
+                  "ca_file = /etc/passwd\n"
+                  "timeout = 30\n"
+                  "duration = 900\n"
+                  "tries = 1\n"
+                  "credentials_file = /x/creds\n"
+                  "session_dir = /x/sessions\n"
+                  "unmapped = ignore\n"
+                  "debug = yes\n",
+                  0644);
     const char *argv[] = {"timeout=5", "region=us-gov-west-1", "debug=no"};
     assert_true(load(&cfg, 3, argv));
     assert_string_equal(cfg.region, "us-gov-west-1");
@@ -205,7 +185,7 @@ static void test_duplicates(void **state)
                  "timeout is given twice");
     arg_refused("tries=2 tries=3", "tries '2 tries=3' is not valid");
     struct config cfg;
-    write_config("", 0644);
+    scratch_write("", 0644);
     const char *twice[] = {"tries=2", "tries=3"};
     assert_false(load(&cfg, 2, twice));
     assert_err_has("module argument: tries is given twice");
@@ -336,7 +316,7 @@ static void test_proxy_and_no_proxy(void **state)
         snprintf(arg, sizeof(arg), "no_proxy=%s", bad_lists[i]);
         arg_refused(arg, "separated by commas");
     }
-    write_config("", 0644);
+    scratch_write("", 0644);
     assert_true(load(&cfg, 0, NULL));
     assert_null(cfg.proxy);
     assert_null(cfg.no_proxy);
@@ -347,15 +327,15 @@ static void test_user_key_source(void **state)
 {
     (void)state;
     struct config cfg;
-    write_config("", 0644);
+    scratch_write("", 0644);
     assert_true(load(&cfg, 0, NULL));
     assert_int_equal(cfg.key_source, KEY_SOURCE_STORE);
     assert_string_equal(cfg.user_profile, "default");
     assert_string_equal(cfg.user_aws_dir, "~/.aws");
     config_free(&cfg);
-    write_config("key_source = user\nuser_profile = default-long-term\n"
-                 "user_aws_dir = /srv/aws-keys\n",
-                 0644);
+    scratch_write("key_source = user\nuser_profile = default-long-term\n"
+                  "user_aws_dir = /srv/aws-keys\n",
+                  0644);
     assert_true(load(&cfg, 0, NULL));
     assert_int_equal(cfg.key_source, KEY_SOURCE_USER);
     assert_string_equal(cfg.user_profile, "default-long-term");
@@ -374,7 +354,7 @@ static void test_use_fips(void **state)
 {
     (void)state;
     struct config cfg;
-    write_config("region = us-east-2\nuse_fips = yes\n", 0644);
+    scratch_write("region = us-east-2\nuse_fips = yes\n", 0644);
     assert_true(load(&cfg, 0, NULL));
     assert_true(cfg.use_fips);
     config_free(&cfg);
@@ -424,9 +404,9 @@ static void test_ca_file_must_be_regular(void **state)
 {
     (void)state;
     char arg[300];
-    snprintf(arg, sizeof(arg), "ca_file=%s/absent.pem", dir);
+    snprintf(arg, sizeof(arg), "ca_file=%s/absent.pem", scratch_dir);
     arg_refused(arg, "No such file or directory");
-    snprintf(arg, sizeof(arg), "ca_file=%s", dir);
+    snprintf(arg, sizeof(arg), "ca_file=%s", scratch_dir);
     arg_refused(arg, "a regular file");
     arg_refused("ca_file=ca.pem", "an absolute path");
 }
@@ -455,9 +435,9 @@ static void test_comment_after_value_refused(void **state)
     file_refused("tries = 3 ; per login\n", 1,
                  "a comment after a value (';' after a blank)");
     struct config cfg;
-    write_config("# where sessions go\n; and how long\n"
-                 "session_dir = /tmp/lab/s/x\nduration = 3600\n",
-                 0644);
+    scratch_write("# where sessions go\n; and how long\n"
+                  "session_dir = /tmp/lab/s/x\nduration = 3600\n",
+                  0644);
     assert_true(load(&cfg, 0, NULL));
     assert_string_equal(cfg.session_dir, "/tmp/lab/s/x");
     assert_int_equal(cfg.duration, 3600);
@@ -468,7 +448,7 @@ static void test_byte_order_mark_skipped(void **state)
 {
     (void)state;
     struct config cfg;
-    write_config("\xef\xbb\xbfregion = eu-west-1\ntries = 2\n", 0644);
+    scratch_write("\xef\xbb\xbfregion = eu-west-1\ntries = 2\n", 0644);
     if (!load(&cfg, 0, NULL))
         fail_msg("refused: %s", err);
     assert_string_equal(cfg.region, "eu-west-1");
@@ -489,30 +469,30 @@ static void test_file_must_be_safe(void **state)
 {
     (void)state;
     struct config cfg;
-    write_config("tries = 2\n", 0664);
+    scratch_write("tries = 2\n", 0664);
     assert_false(load(&cfg, 0, NULL));
     assert_err_has("mode 0664");
-    write_config("tries = 2\n", 0646);
+    scratch_write("tries = 2\n", 0646);
     assert_false(load(&cfg, 0, NULL));
     assert_err_has("mode 0646");
     /* Readable by all is fine: there are no secrets in it. */
-    write_config("tries = 2\n", 0644);
+    scratch_write("tries = 2\n", 0644);
     assert_true(load(&cfg, 0, NULL));
     config_free(&cfg);
 
     char real[300];
-    snprintf(real, sizeof(real), "%s/real.conf", dir);
-    rename(path, real);
-    assert_int_equal(symlink(real, path), 0);
+    snprintf(real, sizeof(real), "%s/real.conf", scratch_dir);
+    rename(scratch_path, real);
+    assert_int_equal(symlink(real, scratch_path), 0);
     assert_false(load(&cfg, 0, NULL));
     assert_err_has("symbolic link");
-    unlink(path);
+    unlink(scratch_path);
     unlink(real);
 
-    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(mkdir(scratch_path, 0755), 0);
     assert_false(load(&cfg, 0, NULL));
     assert_err_has("not a regular file");
-    rmdir(path);
+    rmdir(scratch_path);
 }
 
 static void test_file_owner_checked(void **state)
@@ -521,13 +501,13 @@ static void test_file_owner_checked(void **state)
     if (geteuid() != 0)
         skip();
     struct config cfg;
-    write_config("tries = 2\n", 0644);
-    assert_int_equal(chown(path, 4242, 4242), 0);
+    scratch_write("tries = 2\n", 0644);
+    assert_int_equal(chown(scratch_path, 4242, 4242), 0);
     assert_false(load(&cfg, 0, NULL));
     /* Root runs the module: "root" once, not "uid 0 or root". */
     char want[400];
     snprintf(want, sizeof(want),
-             "%s is owned by uid 4242; it must be owned by root", path);
+             "%s is owned by uid 4242; it must be owned by root", scratch_path);
     assert_string_equal(err, want);
 }
 
@@ -564,7 +544,7 @@ static void test_every_key_is_settable(void **state)
             fail_msg("no test value for key %s", *key);
         char line[128];
         snprintf(line, sizeof(line), "%s = %s\n", *key, values[i][1]);
-        write_config(line, 0644);
+        scratch_write(line, 0644);
         struct config cfg;
         if (!load(&cfg, 0, NULL))
             fail_msg("%s refused: %s", line, err);
@@ -600,5 +580,5 @@ int main(void)
         cmocka_unit_test(test_file_owner_checked),
         cmocka_unit_test(test_every_key_is_settable),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, scratch_remove);
 }

@@ -13,30 +13,19 @@
 #include <unistd.h>
 
 #include "identity.h"
+#include "scratch.h"
 
 #define KEY "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 #define SERIAL "arn:aws:iam::123456789012:mfa/alice"
 #define PAIR "aws_access_key_id = " KEY "\naws_secret_access_key = " SECRET "\n"
 
-static char dir[] = "/tmp/test_identity.XXXXXX";
-static char path[256];
 static char err[512];
-
-static void write_store(const char *text, mode_t mode)
-{
-    unlink(path);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    assert_int_equal(fchmod(fd, mode), 0);
-    close(fd);
-}
 
 static enum identity_result lookup(const char *user, struct identity *id)
 {
     err[0] = '\0';
-    return identity_lookup(path, user, id, err, sizeof(err));
+    return identity_lookup(scratch_path, user, id, err, sizeof(err));
 }
 
 static void assert_err_has(const char *part)
@@ -49,11 +38,11 @@ static void assert_err_has(const char *part)
  * the words given, and nothing handed out. */
 static void store_refused(const char *text, int line, const char *part)
 {
-    write_store(text, 0600);
+    scratch_write(text, 0600);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
     char where[300];
-    snprintf(where, sizeof(where), "%s:%d: ", path, line);
+    snprintf(where, sizeof(where), "%s:%d: ", scratch_path, line);
     assert_err_has(where);
     assert_err_has(part);
     assert_null(id.access_key_id);
@@ -65,29 +54,20 @@ static void store_refused(const char *text, int line, const char *part)
 static int setup(void **state)
 {
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/credentials", dir);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    unlink(path);
-    rmdir(dir);
+    scratch_make("test_identity", "credentials");
     return 0;
 }
 
 static void test_full_section(void **state)
 {
     (void)state;
-    write_store("# operators\n"
-                "[bob]\n" PAIR "\n"
-                "[alice]\n" PAIR "iam_user = alice.smith@example\n"
-                "mfa_serial = " SERIAL "\n"
-                "role_arn = arn:aws:iam::123456789012:role/ops\n"
-                "duration = 3600\n",
-                0600);
+    scratch_write("# operators\n"
+                  "[bob]\n" PAIR "\n"
+                  "[alice]\n" PAIR "iam_user = alice.smith@example\n"
+                  "mfa_serial = " SERIAL "\n"
+                  "role_arn = arn:aws:iam::123456789012:role/ops\n"
+                  "duration = 3600\n",
+                  0600);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
     assert_string_equal(id.access_key_id, KEY);
@@ -104,7 +84,7 @@ static void test_full_section(void **state)
 static void test_defaults(void **state)
 {
     (void)state;
-    write_store("[alice]\n" PAIR, 0600);
+    scratch_write("[alice]\n" PAIR, 0600);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
     /* No iam_user: the module asks AWS whose key it is. */
@@ -121,7 +101,7 @@ static void test_defaults(void **state)
 static void test_unmapped_and_exact_names(void **state)
 {
     (void)state;
-    write_store("[alice]\n" PAIR "[Bob]\n" PAIR, 0600);
+    scratch_write("[alice]\n" PAIR "[Bob]\n" PAIR, 0600);
     struct identity id;
     assert_int_equal(lookup("carol", &id), IDENTITY_UNMAPPED);
     assert_null(id.access_key_id);
@@ -135,10 +115,10 @@ static void test_unmapped_and_exact_names(void **state)
 static void test_missing_file_is_error(void **state)
 {
     (void)state;
-    unlink(path);
+    unlink(scratch_path);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
-    assert_err_has(path);
+    assert_err_has(scratch_path);
     assert_err_has("does not exist");
 }
 
@@ -148,28 +128,28 @@ static void test_file_mode_link_and_type(void **state)
     struct identity id;
     const mode_t unsafe[] = {0640, 0604, 0610, 0601, 0660};
     for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
-        write_store("[alice]\n" PAIR, unsafe[i]);
+        scratch_write("[alice]\n" PAIR, unsafe[i]);
         assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
-        assert_err_has(path);
+        assert_err_has(scratch_path);
         assert_err_has("has mode");
     }
-    write_store("[alice]\n" PAIR, 0400);
+    scratch_write("[alice]\n" PAIR, 0400);
     assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
     identity_free(&id);
 
     char real[300];
-    snprintf(real, sizeof(real), "%s/real", dir);
-    rename(path, real);
-    assert_int_equal(symlink(real, path), 0);
+    snprintf(real, sizeof(real), "%s/real", scratch_dir);
+    rename(scratch_path, real);
+    assert_int_equal(symlink(real, scratch_path), 0);
     assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
     assert_err_has("symbolic link");
-    unlink(path);
+    unlink(scratch_path);
     unlink(real);
 
-    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(mkfifo(scratch_path, 0600), 0);
     assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
     assert_err_has("not a regular file");
-    unlink(path);
+    unlink(scratch_path);
 }
 
 static void test_owner_must_be_euid(void **state)
@@ -177,8 +157,8 @@ static void test_owner_must_be_euid(void **state)
     (void)state;
     if (geteuid() != 0)
         skip();
-    write_store("[alice]\n" PAIR, 0600);
-    assert_int_equal(chown(path, 4242, 4242), 0);
+    scratch_write("[alice]\n" PAIR, 0600);
+    assert_int_equal(chown(scratch_path, 4242, 4242), 0);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_ERROR);
     assert_err_has("owned by uid 4242");
@@ -218,9 +198,9 @@ static void test_unknown_duplicate_and_stray_keys(void **state)
 static void test_non_ascii_section_names(void **state)
 {
     (void)state;
-    write_store("[alice]\n" PAIR "[j\xc3\xbcrgen]\n" PAIR
-                "[\xe5\xbc\xa0]\n" PAIR,
-                0600);
+    scratch_write("[alice]\n" PAIR "[j\xc3\xbcrgen]\n" PAIR
+                  "[\xe5\xbc\xa0]\n" PAIR,
+                  0600);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
     assert_string_equal(id.access_key_id, KEY);
@@ -256,7 +236,7 @@ static void test_comment_after_value_refused(void **state)
 static void test_byte_order_mark_skipped(void **state)
 {
     (void)state;
-    write_store("\xef\xbb\xbf[alice]\n" PAIR, 0600);
+    scratch_write("\xef\xbb\xbf[alice]\n" PAIR, 0600);
     struct identity id;
     if (lookup("alice", &id) != IDENTITY_FOUND)
         fail_msg("not found: %s", err);
@@ -314,12 +294,12 @@ static void test_value_patterns(void **state)
                   5, "external_id 'has space' is not valid");
     /* A section name that is no IAM user name is fine: AWS names the
      * user from the key. */
-    write_store("[al!ce]\n" PAIR, 0600);
+    scratch_write("[al!ce]\n" PAIR, 0600);
     struct identity found;
     assert_int_equal(lookup("al!ce", &found), IDENTITY_FOUND);
     assert_null(found.iam_user);
     identity_free(&found);
-    write_store("[al!ce]\n" PAIR "iam_user = alice\n", 0600);
+    scratch_write("[al!ce]\n" PAIR "iam_user = alice\n", 0600);
     struct identity id;
     assert_int_equal(lookup("al!ce", &id), IDENTITY_FOUND);
     assert_string_equal(id.iam_user, "alice");
@@ -329,9 +309,9 @@ static void test_value_patterns(void **state)
 static void test_hardware_serial_and_bounds(void **state)
 {
     (void)state;
-    write_store("[alice]\n" PAIR "mfa_serial = GAHT12345678\n"
-                "duration = 129600\n",
-                0600);
+    scratch_write("[alice]\n" PAIR "mfa_serial = GAHT12345678\n"
+                  "duration = 129600\n",
+                  0600);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
     assert_string_equal(id.mfa_serial, "GAHT12345678");
@@ -357,12 +337,12 @@ static void test_value_valid_for_session_checks(void **state)
 static void test_role_keys(void **state)
 {
     (void)state;
-    write_store("[alice]\n" PAIR "role_arn = arn:aws:iam::123456789012:role/"
-                "ops\nexternal_id = ext:1/2@x\n"
-                "role_session_name = alice@bastion\n"
-                "source_identity = alice.smith@example.com\n"
-                "duration = 43200\n",
-                0600);
+    scratch_write("[alice]\n" PAIR "role_arn = arn:aws:iam::123456789012:role/"
+                  "ops\nexternal_id = ext:1/2@x\n"
+                  "role_session_name = alice@bastion\n"
+                  "source_identity = alice.smith@example.com\n"
+                  "duration = 43200\n",
+                  0600);
     struct identity id;
     assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
     assert_string_equal(id.external_id, "ext:1/2@x");
@@ -409,7 +389,7 @@ static void test_source_identity_pattern(void **state)
         char text[512];
         snprintf(text, sizeof(text),
                  "[alice]\n" PAIR ROLE "source_identity = %s\n", good[i]);
-        write_store(text, 0600);
+        scratch_write(text, 0600);
         struct identity id;
         assert_int_equal(lookup("alice", &id), IDENTITY_FOUND);
         assert_string_equal(id.source_identity, good[i]);
@@ -499,5 +479,5 @@ int main(void)
         cmocka_unit_test(test_user_from_arn),
         cmocka_unit_test(test_session_name),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, scratch_remove);
 }

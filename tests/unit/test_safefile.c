@@ -13,19 +13,7 @@
 #include <unistd.h>
 
 #include "safefile.h"
-
-static char dir[] = "/tmp/test_safefile.XXXXXX";
-static char path[256];
-
-static void write_file(const char *text, mode_t mode)
-{
-    unlink(path);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    assert_int_equal(fchmod(fd, mode), 0);
-    close(fd);
-}
+#include "scratch.h"
 
 static const struct safefile_rules strict = {
     .mode_mask = 077,
@@ -38,7 +26,7 @@ static enum safefile_result try_read(const struct safefile_rules *base,
 {
     struct safefile_rules rules = *base;
     rules.owner = geteuid();
-    return safefile_read(path, &rules, out, err, 256);
+    return safefile_read(scratch_path, &rules, out, err, 256);
 }
 
 static void expect_refused(const struct safefile_rules *rules,
@@ -48,30 +36,21 @@ static void expect_refused(const struct safefile_rules *rules,
     struct secret *s = (struct secret *)1;
     assert_int_equal(try_read(rules, err, &s), SAFEFILE_REFUSED);
     assert_null(s);
-    if (strstr(err, want_in_err) == NULL || strstr(err, path) == NULL)
+    if (strstr(err, want_in_err) == NULL || strstr(err, scratch_path) == NULL)
         fail_msg("message \"%s\" lacks \"%s\" or the path", err, want_in_err);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/file", dir);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    unlink(path);
-    rmdir(dir);
+    scratch_make("test_safefile", "file");
     return 0;
 }
 
 static void test_good_file_is_read_whole(void **state)
 {
     (void)state;
-    write_file("key = value\nsecret = s3cr3t\n", 0600);
+    scratch_write("key = value\nsecret = s3cr3t\n", 0600);
     char err[256] = "";
     struct secret *s = NULL;
     assert_int_equal(try_read(&strict, err, &s), SAFEFILE_OK);
@@ -82,7 +61,7 @@ static void test_good_file_is_read_whole(void **state)
 static void test_missing_file(void **state)
 {
     (void)state;
-    unlink(path);
+    unlink(scratch_path);
     char err[256] = "";
     struct secret *s = NULL;
     assert_int_equal(try_read(&strict, err, &s), SAFEFILE_MISSING);
@@ -93,16 +72,16 @@ static void test_missing_file(void **state)
 static void test_mode_checked(void **state)
 {
     (void)state;
-    write_file("x", 0640);
+    scratch_write("x", 0640);
     expect_refused(&strict, "mode 0640");
-    write_file("x", 0604);
+    scratch_write("x", 0604);
     expect_refused(&strict, "mode 0604");
     struct safefile_rules exact = strict;
     exact.mode_mask = 07777;
     exact.mode_want = 0600;
-    write_file("x", 0400);
+    scratch_write("x", 0400);
     expect_refused(&exact, "mode 0400");
-    write_file("x", 0600);
+    scratch_write("x", 0600);
     char err[256];
     struct secret *s = NULL;
     assert_int_equal(try_read(&exact, err, &s), SAFEFILE_OK);
@@ -113,12 +92,12 @@ static void test_symlink_refused(void **state)
 {
     (void)state;
     char target[300];
-    snprintf(target, sizeof(target), "%s/target", dir);
+    snprintf(target, sizeof(target), "%s/target", scratch_dir);
     int fd = open(target, O_WRONLY | O_CREAT, 0600);
     assert_true(fd >= 0);
     close(fd);
-    unlink(path);
-    assert_int_equal(symlink(target, path), 0);
+    unlink(scratch_path);
+    assert_int_equal(symlink(target, scratch_path), 0);
     expect_refused(&strict, "symbolic link");
     unlink(target);
 }
@@ -126,14 +105,14 @@ static void test_symlink_refused(void **state)
 static void test_not_regular_refused(void **state)
 {
     (void)state;
-    unlink(path);
-    assert_int_equal(mkfifo(path, 0600), 0);
+    unlink(scratch_path);
+    assert_int_equal(mkfifo(scratch_path, 0600), 0);
     /* A FIFO must be refused at once, not block the reader. */
     expect_refused(&strict, "not a regular file");
-    unlink(path);
-    assert_int_equal(mkdir(path, 0700), 0);
+    unlink(scratch_path);
+    assert_int_equal(mkdir(scratch_path, 0700), 0);
     expect_refused(&strict, "not a regular file");
-    rmdir(path);
+    rmdir(scratch_path);
 }
 
 static void test_size_cap(void **state)
@@ -142,10 +121,10 @@ static void test_size_cap(void **state)
     char big[102];
     memset(big, 'a', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
-    write_file(big, 0600);
+    scratch_write(big, 0600);
     expect_refused(&strict, "larger than 100 bytes");
     big[100] = '\0';
-    write_file(big, 0600);
+    scratch_write(big, 0600);
     char err[256];
     struct secret *s = NULL;
     assert_int_equal(try_read(&strict, err, &s), SAFEFILE_OK);
@@ -158,22 +137,22 @@ static void test_owner_checked(void **state)
     (void)state;
     if (geteuid() != 0)
         skip();
-    write_file("x", 0600);
-    assert_int_equal(chown(path, 4242, 4242), 0);
+    scratch_write("x", 0600);
+    assert_int_equal(chown(scratch_path, 4242, 4242), 0);
     expect_refused(&strict, "owned by uid 4242");
     struct safefile_rules other = strict;
     other.owner = 4242;
     char err[256];
     struct secret *s = NULL;
-    assert_int_equal(safefile_read(path, &other, &s, err, sizeof(err)),
+    assert_int_equal(safefile_read(scratch_path, &other, &s, err, sizeof(err)),
                      SAFEFILE_OK);
     secret_free(s);
     /* root_too: root-owned files pass for another expected owner. */
-    assert_int_equal(chown(path, 0, 0), 0);
-    assert_int_equal(safefile_read(path, &other, &s, err, sizeof(err)),
+    assert_int_equal(chown(scratch_path, 0, 0), 0);
+    assert_int_equal(safefile_read(scratch_path, &other, &s, err, sizeof(err)),
                      SAFEFILE_REFUSED);
     other.root_too = true;
-    assert_int_equal(safefile_read(path, &other, &s, err, sizeof(err)),
+    assert_int_equal(safefile_read(scratch_path, &other, &s, err, sizeof(err)),
                      SAFEFILE_OK);
     secret_free(s);
 }
@@ -184,8 +163,8 @@ static void test_owner_message(void **state)
     (void)state;
     if (geteuid() != 0)
         skip();
-    write_file("x", 0600);
-    assert_int_equal(chown(path, 5555, 5555), 0);
+    scratch_write("x", 0600);
+    assert_int_equal(chown(scratch_path, 5555, 5555), 0);
     struct safefile_rules rules = strict;
     char want[400];
     const struct {
@@ -203,11 +182,12 @@ static void test_owner_message(void **state)
         rules.root_too = cases[i].root_too;
         char err[256] = "";
         struct secret *s = NULL;
-        assert_int_equal(safefile_read(path, &rules, &s, err, sizeof(err)),
-                         SAFEFILE_REFUSED);
+        assert_int_equal(
+            safefile_read(scratch_path, &rules, &s, err, sizeof(err)),
+            SAFEFILE_REFUSED);
         snprintf(want, sizeof(want),
-                 "%s is owned by uid 5555; it must be owned by %s", path,
-                 cases[i].allowed);
+                 "%s is owned by uid 5555; it must be owned by %s",
+                 scratch_path, cases[i].allowed);
         assert_string_equal(err, want);
     }
 }
@@ -215,8 +195,8 @@ static void test_owner_message(void **state)
 static void test_readat_relative_to_dir(void **state)
 {
     (void)state;
-    write_file("inside", 0600);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    scratch_write("inside", 0600);
+    int dfd = open(scratch_dir, O_RDONLY | O_DIRECTORY);
     assert_true(dfd >= 0);
     struct safefile_rules rules = strict;
     rules.owner = geteuid();
@@ -247,5 +227,5 @@ int main(void)
         cmocka_unit_test(test_owner_message),
         cmocka_unit_test(test_readat_relative_to_dir),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, scratch_remove);
 }
