@@ -17,26 +17,20 @@ from clitest import (AWSMFA, RENEW, TOP_SRCDIR, iso, utc,  # noqa: E402
                      wrapper)
 
 sys.path.insert(0, os.path.join(TOP_SRCDIR, "tests", "integration"))
-from harness import PAM, Bastion, iam_user  # noqa: E402
+from harness import PAM, Bastion, BastionCase, iam_user  # noqa: E402
 
 NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
          "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION")
 
 
-class FromLogin(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.b = Bastion([iam_user("alice")])
-        cls.b.config(duration="900")
-        cls.b.map_to("alice")
+class FromLogin(BastionCase):
+    config_overrides = {"duration": "900"}
 
     @classmethod
-    def tearDownClass(cls):
-        cls.b.close()
-
-    def setUp(self):
-        self.b.emu.reset()
-        self.b.forget_sessions()
+    def make_bastion(cls):
+        bastion = Bastion([iam_user("alice")])
+        bastion.map_to("alice")
+        return bastion
 
     def login(self, step=0):
         """A login; a second one in the same test uses the next TOTP

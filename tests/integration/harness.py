@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 TOP_SRCDIR = os.environ.get("top_srcdir") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -247,6 +248,34 @@ class Bastion:
         return subprocess.run([AWS_CLI, "--endpoint-url", self.emu.url]
                               + args, capture_output=True, text=True,
                               env=run_env, timeout=60)
+
+
+class BastionCase(unittest.TestCase):
+    """One emulator and bastion per class (from make_bastion), reset
+    before each case: the default config (with the class's
+    config_overrides) and PAM service, no session file, no request or used
+    code left in the emulator."""
+
+    config_overrides = {}
+
+    @classmethod
+    def make_bastion(cls):
+        raise NotImplementedError
+
+    @classmethod
+    def setUpClass(cls):
+        cls.bastion = cls.make_bastion()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.bastion.close()
+
+    def setUp(self):
+        self.b = self.bastion
+        self.b.emu.reset()
+        self.b.forget_sessions()
+        self.b.config(**self.config_overrides)
+        self.b.service()
 
 
 # Slack for process start-up in timing checks; valgrind is much slower.

@@ -14,7 +14,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ACCOUNT, PAM, Bastion, iam_user  # noqa: E402
+from harness import (ACCOUNT, PAM, Bastion, BastionCase,  # noqa: E402
+                     iam_user)
 
 OPS = f"arn:aws:iam::{ACCOUNT}:role/ops"
 SHORT = f"arn:aws:iam::{ACCOUNT}:role/short"
@@ -25,31 +26,6 @@ def deep_user(name, path):
     user = iam_user(name)
     user["path"] = path
     return user
-
-
-class BastionCase(unittest.TestCase):
-    """One emulator and bastion per class (from make_bastion), reset
-    before each case: default config and PAM service, no session file, no
-    request or used code left in the emulator."""
-
-    @classmethod
-    def make_bastion(cls):
-        raise NotImplementedError
-
-    @classmethod
-    def setUpClass(cls):
-        cls.bastion = cls.make_bastion()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.bastion.close()
-
-    def setUp(self):
-        self.b = self.bastion
-        self.b.emu.reset()
-        self.b.forget_sessions()
-        self.b.config()
-        self.b.service()
 
 
 class RoleTest(BastionCase):

@@ -8,7 +8,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PAM, Bastion, iam_user, slack, wrapper  # noqa: E402
+from harness import (PAM, Bastion, BastionCase, iam_user,  # noqa: E402
+                     slack, wrapper)
 
 # valgrind (the CI pass) makes every TLS handshake far slower.
 TIMEOUT = 20 if wrapper() else 4
@@ -18,22 +19,21 @@ AWS_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
 USERS = ["u%02d" % n for n in range(32)]
 
 
-class FaultTest(unittest.TestCase):
+class FaultTest(BastionCase):
+
+    config_overrides = {"timeout": str(TIMEOUT)}
+
+    @classmethod
+    def make_bastion(cls):
+        return Bastion([iam_user(name) for name in USERS])
 
     @classmethod
     def setUpClass(cls):
-        cls.b = Bastion([iam_user(name) for name in USERS])
+        super().setUpClass()
         cls.next_user = iter(USERS)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.b.close()
-
     def setUp(self):
-        self.b.emu.reset()
-        self.b.forget_sessions()
-        self.b.config(timeout=str(TIMEOUT))
-        self.b.service()
+        super().setUp()
         self.user = next(self.next_user)
         self.b.map_to(self.user)
 

@@ -9,20 +9,20 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PAM, Bastion, iam_user, slack  # noqa: E402
+from harness import PAM, Bastion, BastionCase, iam_user, slack  # noqa: E402
 
 AWS_NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
              "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
              "AWS_REGION", "AWS_DEFAULT_REGION"]
 
 
-class LoginTest(unittest.TestCase):
+class LoginTest(BastionCase):
     """One emulator for the module; each case maps the test's Linux user
     to its own IAM user, so no TOTP code is ever used twice."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.bastion = Bastion([
+    def make_bastion(cls):
+        return Bastion([
             iam_user("alice"),
             iam_user("bob"),
             iam_user("carol", devices=()),
@@ -35,17 +35,6 @@ class LoginTest(unittest.TestCase):
             iam_user("ivan"),
             iam_user("judy"),
         ])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.bastion.close()
-
-    def setUp(self):
-        self.b = self.bastion
-        self.b.emu.reset()
-        self.b.forget_sessions()
-        self.b.config()
-        self.b.service()
 
     def assertNoSecretsIn(self, text, *secrets):
         for s in secrets:

@@ -10,28 +10,20 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PAM, Bastion, iam_user  # noqa: E402
+from harness import PAM, Bastion, BastionCase, iam_user  # noqa: E402
 
 TOLD = ("[error] MFA login cannot keep AWS sessions on this server. Ask "
         "the administrator to check the system log.")
 
 
-class SessionDirTest(unittest.TestCase):
+class SessionDirTest(BastionCase):
 
     @classmethod
-    def setUpClass(cls):
-        cls.bastion = Bastion([iam_user("alice")])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.bastion.close()
+    def make_bastion(cls):
+        return Bastion([iam_user("alice")])
 
     def setUp(self):
-        self.b = self.bastion
-        self.b.emu.reset()
-        self.b.forget_sessions()
-        self.b.config()
-        self.b.service()
+        super().setUp()
         self.b.map_to("alice")
         self.user_dir = os.path.dirname(self.b.session_file())
 
