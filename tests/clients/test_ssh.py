@@ -203,11 +203,12 @@ class SshTest(unittest.TestCase):
             text = self.assert_refused_with_reason(
                 "op-erin", "AWS cannot be reached from this server")
             elapsed = time.monotonic() - start
-        # The budget is the module's; ssh's own handshakes take well
-        # under a second here.
+        # The budget is the module's; ssh's own handshakes take about a
+        # second, more on a loaded machine.  A second budget spent (a
+        # retry past the deadline) would pass 2 * timeout + 1.
         print(f"refused after {elapsed:.1f}s (timeout = {timeout}s)",
               file=sys.stderr)
-        self.assertLess(elapsed, timeout + 3, text + self.syslog())
+        self.assertLess(elapsed, 2 * timeout + 1, text + self.syslog())
         self.assertEqual(self.b.emu.requests(), [])
 
     def test_unknown_linux_user_refused_without_aws_call(self):
