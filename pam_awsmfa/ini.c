@@ -19,6 +19,11 @@ struct ini_state {
     struct secret *key;
     struct secret *value;
     bool in_section;
+    /* aws_tools_syntax: the indent of the last line that was not a
+     * continuation, and whether an indented line now continues the value
+     * of st->key (only after a key inside a section, as configparser). */
+    size_t indent;
+    bool continuable;
 };
 
 static bool is_blank(char c)
@@ -46,6 +51,49 @@ static bool set_text(struct secret *s, const char *start, const char *end)
     return secret_append(s, start, (size_t)(end - start));
 }
 
+/* Keys are case-insensitive for the AWS tools: configparser lower-cases
+ * them before botocore looks them up. */
+static bool set_lower_text(struct secret *s, const char *start,
+                           const char *end)
+{
+    secret_clear(s);
+    for (const char *p = start; p < end; p++) {
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+        if (!secret_append(s, &c, 1))
+            return false;
+    }
+    return true;
+}
+
+/* A line the reader does not hand to pair: refused, or with
+ * aws_tools_syntax left to the skipped handler. */
+static bool pass_over(struct ini_state *st, const struct ini_line *ln,
+                      const char *key, const char *why, char *msg,
+                      size_t msglen)
+{
+    if (!st->h->aws_tools_syntax || st->h->skipped == NULL) {
+        snprintf(msg, msglen, "%s", why);
+        return false;
+    }
+    return st->h->skipped(st->h->ctx, ln->number,
+                          st->in_section ? secret_str(st->section) : NULL,
+                          key, why, msg, msglen);
+}
+
+/* The ']' that closes a section header, or NULL when the line is none.
+ * configparser takes the last ']' and ignores what follows it, so that
+ * "[name] # note" is [name]; the strict reading wants it at the end. */
+static const char *section_close(const struct ini_state *st,
+                                 const struct ini_line *ln)
+{
+    const char *close = ln->end - 1;
+    if (st->h->aws_tools_syntax) {
+        while (close > ln->start && *close != ']')
+            close--;
+    }
+    return close - ln->start >= 2 && *close == ']' ? close : NULL;
+}
+
 static bool read_section(struct ini_state *st, const struct ini_line *ln,
                          char *msg, size_t msglen)
 {
@@ -53,46 +101,66 @@ static bool read_section(struct ini_state *st, const struct ini_line *ln,
         snprintf(msg, msglen, "sections are not allowed in this file");
         return false;
     }
-    if (ln->end - ln->start < 3 || ln->end[-1] != ']') {
+    const char *close = section_close(st, ln);
+    if (close == NULL) {
         snprintf(msg, msglen, "a section header is [name]");
         return false;
     }
-    if (!set_text(st->section, ln->start + 1, ln->end - 1)) {
+    if (!set_text(st->section, ln->start + 1, close)) {
         snprintf(msg, msglen, "out of memory");
         return false;
     }
     st->in_section = true;
+    st->continuable = false;
     return st->h->section(st->h->ctx, ln->number, secret_str(st->section), msg,
                           msglen);
+}
+
+/* The '=' between key and value; the AWS tools also take a ':', the
+ * first of either. */
+static const char *delimiter(const struct ini_state *st,
+                             const struct ini_line *ln)
+{
+    for (const char *p = ln->start; p < ln->end; p++) {
+        if (*p == '=' || (*p == ':' && st->h->aws_tools_syntax))
+            return p;
+    }
+    return NULL;
+}
+
+static const char *bad_key(const struct ini_state *st, const char *start,
+                           const char *end)
+{
+    if (start == end)
+        return "a key is missing before '='";
+    for (const char *p = start; p < end && !st->h->aws_tools_syntax; p++) {
+        if (!is_key_char(*p))
+            return "a key is letters, digits and '_'";
+    }
+    return NULL;
 }
 
 static bool read_pair(struct ini_state *st, const struct ini_line *ln,
                       char *msg, size_t msglen)
 {
-    const char *eq = memchr(ln->start, '=', (size_t)(ln->end - ln->start));
-    if (eq == NULL) {
-        snprintf(msg, msglen, "expected key = value");
-        return false;
-    }
+    const char *eq = delimiter(st, ln);
+    if (eq == NULL)
+        return pass_over(st, ln, NULL, "expected key = value", msg, msglen);
     const char *key_start = ln->start, *key_end = eq;
     const char *value_start = eq + 1, *value_end = ln->end;
     trim(&key_start, &key_end);
     trim(&value_start, &value_end);
-    if (key_start == key_end) {
-        snprintf(msg, msglen, "a key is missing before '='");
-        return false;
-    }
-    for (const char *p = key_start; p < key_end; p++) {
-        if (!is_key_char(*p)) {
-            snprintf(msg, msglen, "a key is letters, digits and '_'");
-            return false;
-        }
-    }
-    if (!set_text(st->key, key_start, key_end) ||
-        !set_text(st->value, value_start, value_end)) {
+    const char *problem = bad_key(st, key_start, key_end);
+    if (problem != NULL)
+        return pass_over(st, ln, NULL, problem, msg, msglen);
+    bool copied = st->h->aws_tools_syntax
+                      ? set_lower_text(st->key, key_start, key_end)
+                      : set_text(st->key, key_start, key_end);
+    if (!copied || !set_text(st->value, value_start, value_end)) {
         snprintf(msg, msglen, "out of memory");
         return false;
     }
+    st->continuable = st->in_section;
     return st->h->pair(st->h->ctx, ln->number,
                        st->in_section ? secret_str(st->section) : NULL,
                        secret_str(st->key), secret_str(st->value), msg, msglen);
@@ -108,11 +176,28 @@ static char trailing_comment(const struct ini_line *ln)
     return 0;
 }
 
+/* configparser's continuation rule: a line indented deeper than the
+ * line of the key above belongs to that key's value, whatever it holds
+ * (even "[name]"); blank and comment lines in between do not end it. */
+static bool continues_value(struct ini_state *st, size_t indent)
+{
+    if (!st->h->aws_tools_syntax)
+        return false;
+    if (st->continuable && indent > st->indent)
+        return true;
+    st->indent = indent;
+    return false;
+}
+
 static bool read_line(struct ini_state *st, const struct ini_line *ln,
-                      char *msg, size_t msglen)
+                      size_t indent, char *msg, size_t msglen)
 {
     if (ln->start == ln->end || *ln->start == '#' || *ln->start == ';')
         return true;
+    if (continues_value(st, indent))
+        return pass_over(st, ln, secret_str(st->key),
+                         "an indented line continues the value above", msg,
+                         msglen);
     char comment = st->h->refuse_trailing_comments ? trailing_comment(ln) : 0;
     if (comment != 0) {
         snprintf(msg, msglen,
@@ -121,7 +206,9 @@ static bool read_line(struct ini_state *st, const struct ini_line *ln,
                  comment);
         return false;
     }
-    if (*ln->start == '[')
+    /* For configparser a line that is no header is tried as key = value. */
+    if (*ln->start == '[' &&
+        (!st->h->aws_tools_syntax || section_close(st, ln) != NULL))
         return read_section(st, ln, msg, msglen);
     return read_pair(st, ln, msg, msglen);
 }
@@ -138,8 +225,9 @@ static bool read_lines(struct ini_state *st, const char *text, size_t len,
             snprintf(msg, msglen, "the line holds a NUL byte");
             return false;
         }
+        const char *indented = ln.start;
         trim(&ln.start, &ln.end);
-        if (!read_line(st, &ln, msg, msglen))
+        if (!read_line(st, &ln, (size_t)(ln.start - indented), msg, msglen))
             return false;
         p = nl ? nl + 1 : end_of_text;
     }

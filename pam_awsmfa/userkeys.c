@@ -12,23 +12,104 @@
 
 /* One profile being looked for in one of the two files. */
 struct profile_reading {
-    const char *wanted; /* the section name it has in this file */
-    bool in_wanted;
-    bool found;
+    const char *profile;
+    bool config;    /* the config file's "[profile NAME]" headers */
+    bool in_wanted; /* in a section of the profile */
+    bool in_defaults;
+    unsigned found; /* the line of its section, 0 before */
     struct identity *out;
     const char *refusal; /* why the profile cannot be used */
 };
 
+/* The keys this module reads: anything else is left to the AWS tools. */
+static bool read_here(const char *key)
+{
+    static const char *const keys[] = {
+        "aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+        "credential_process", "mfa_serial"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (strcmp(key, keys[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* botocore's names for a config file's sections: "[profile NAME]" (the
+ * words split as a shell would, any blanks between them) and
+ * "[default]" for the default profile. */
+static bool config_section_is(const char *name, const char *profile)
+{
+    if (strcmp(name, "default") == 0)
+        return strcmp(profile, "default") == 0;
+    const char *blanks = " \t";
+    if (strncmp(name, "profile", 7) != 0 || strchr(blanks, name[7]) == NULL ||
+        name[7] == '\0')
+        return false;
+    const char *start = name + 7 + strspn(name + 7, blanks);
+    size_t len = strcspn(start, blanks);
+    if (start[len + strspn(start + len, blanks)] != '\0')
+        return false;
+    /* A quoted name ("my-profile" or 'my-profile') loses its quotes. */
+    if (len >= 2 && (start[0] == '"' || start[0] == '\'') &&
+        start[len - 1] == start[0]) {
+        start++;
+        len -= 2;
+    }
+    return strlen(profile) == len && strncmp(start, profile, len) == 0;
+}
+
+/* Two sections for the profile would leave the AWS tools taking one of
+ * them (or refusing the file), so both are refused here. */
 static bool profile_section(void *ctx, unsigned line, const char *name,
                             char *msg, size_t msglen)
 {
-    (void)line;
-    (void)msg;
-    (void)msglen;
     struct profile_reading *r = ctx;
-    r->in_wanted = strcmp(name, r->wanted) == 0;
-    r->found = r->found || r->in_wanted;
+    r->in_wanted = r->config ? config_section_is(name, r->profile)
+                             : strcmp(name, r->profile) == 0;
+    /* Python's configparser gives a [DEFAULT] section's keys to every
+     * section: botocore would see them in the profile. */
+    r->in_defaults = strcmp(name, "DEFAULT") == 0;
+    if (r->in_wanted && r->found != 0) {
+        snprintf(msg, msglen,
+                 "profile [%s] is given again (first on line %u)",
+                 r->profile, r->found);
+        return false;
+    }
+    if (r->in_wanted)
+        r->found = line;
     return true;
+}
+
+/* Continued values and odd lines outside the profile are the AWS tools'
+ * business; in the profile they would change what the tools read. */
+static bool profile_skipped(void *ctx, unsigned line, const char *section,
+                            const char *key, const char *why, char *msg,
+                            size_t msglen)
+{
+    (void)line;
+    (void)section;
+    struct profile_reading *r = ctx;
+    if ((!r->in_wanted && !r->in_defaults) ||
+        (key != NULL && !read_here(key)))
+        return true;
+    if (key != NULL)
+        snprintf(msg, msglen, "%s: %s", key, why);
+    else
+        snprintf(msg, msglen, "%s", why);
+    return false;
+}
+
+/* A key of ours in [DEFAULT] would reach the profile unseen. */
+static bool default_pair(const struct profile_reading *r, const char *key,
+                         char *msg, size_t msglen)
+{
+    if (!r->in_defaults || !read_here(key))
+        return true;
+    snprintf(msg, msglen,
+             "%s in [DEFAULT] applies to every profile: move it into "
+             "the profile's own section",
+             key);
+    return false;
 }
 
 /* Keeps a value of the wanted profile once; a second one is refused, as
@@ -60,7 +141,7 @@ static bool credentials_pair(void *ctx, unsigned line, const char *section,
     (void)section;
     struct profile_reading *r = ctx;
     if (!r->in_wanted)
-        return true;
+        return default_pair(r, key, msg, msglen);
     if (strcmp(key, "aws_session_token") == 0)
         r->refusal = "holds aws_session_token: it is already a temporary "
                      "session, not a long-term key";
@@ -92,7 +173,7 @@ static bool config_pair(void *ctx, unsigned line, const char *section,
     (void)section;
     struct profile_reading *r = ctx;
     if (!r->in_wanted)
-        return true;
+        return default_pair(r, key, msg, msglen);
     if (strcmp(key, "credential_process") == 0)
         r->refusal = "is a credential_process, not a long-term key";
     else if (strcmp(key, "mfa_serial") == 0)
@@ -140,13 +221,12 @@ static enum identity_result read_credentials(const char *dir, uid_t uid,
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/credentials", dir);
-    struct profile_reading r = {.wanted = profile, .out = out};
-    /* The AWS tools keep a "# ..." after a value as part of it, and so
-     * does this reading of the user's files. */
+    struct profile_reading r = {.profile = profile, .out = out};
     const struct ini_handler h = {.section = profile_section,
                                   .pair = credentials_pair,
+                                  .skipped = profile_skipped,
                                   .ctx = &r,
-                                  .refuse_trailing_comments = false};
+                                  .aws_tools_syntax = true};
     enum identity_result got = read_profile(path, uid, 077, &h, err, errlen);
     if (got == IDENTITY_ERROR)
         identity_free(out);
@@ -171,17 +251,14 @@ static enum identity_result read_config(const char *dir, uid_t uid,
                                         struct identity *out, char *err,
                                         size_t errlen)
 {
-    char path[4096], section[256];
+    char path[4096];
     snprintf(path, sizeof(path), "%s/config", dir);
-    if (strcmp(profile, "default") == 0)
-        snprintf(section, sizeof(section), "default");
-    else
-        snprintf(section, sizeof(section), "profile %s", profile);
-    struct profile_reading r = {.wanted = section, .out = out};
+    struct profile_reading r = {.profile = profile, .config = true, .out = out};
     const struct ini_handler h = {.section = profile_section,
                                   .pair = config_pair,
+                                  .skipped = profile_skipped,
                                   .ctx = &r,
-                                  .refuse_trailing_comments = false};
+                                  .aws_tools_syntax = true};
     enum identity_result got = read_profile(path, uid, 022, &h, err, errlen);
     if (got == IDENTITY_ERROR) {
         identity_free(out);

@@ -11,7 +11,9 @@
 
 /* Reads profile from dir/credentials (aws_access_key_id and
  * aws_secret_access_key) and its mfa_serial from dir/config ("[profile
- * NAME]", or "[default]").  The caller runs this with the user's
+ * NAME]", or "[default]" or "[profile default]"), in the syntax the AWS
+ * tools accept; lines outside the profile that they would not read are
+ * left alone, the profile given twice is refused.  The caller runs this with the user's
  * privileges.  Both files must be regular files owned by uid, not links;
  * the credentials file must not be readable by group or others, the
  * config not writable by them.  A profile that is a credential_process

@@ -1,6 +1,7 @@
 /* libFuzzer target: ini_parse on any bytes, with sections allowed (the
- * credentials store) and not (the config file).  Keys handed out are
- * [A-Za-z0-9_]+, nothing handed out spans a line or carries blanks at
+ * credentials store), not (the config file), and in the AWS tools'
+ * syntax (the user's files).  Keys handed out are [A-Za-z0-9_]+ (lower
+ * case and free-form in the AWS tools' syntax), nothing handed out spans a line or carries blanks at
  * its ends, and a refusal names the file and line. */
 #include "fuzz.h"
 #include "ini.h"
@@ -34,11 +35,27 @@ static bool on_pair(void *ctx, unsigned line, const char *section,
     FUZZ_CHECK(line > 0);
     FUZZ_CHECK(section == NULL || strchr(section, '\n') == NULL);
     FUZZ_CHECK(key[0] != '\0');
-    FUZZ_CHECK(strspn(key,
+    FUZZ_CHECK(ctx != NULL ? strpbrk(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL
+                           : strspn(key,
                       "abcdefghijklmnopqrstuvwxyz"
-                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(key));
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                                 strlen(key));
     FUZZ_CHECK(strchr(value, '\n') == NULL && !untrimmed(value));
     if (strcmp(key, "stop") == 0) {
+        snprintf(msg, msglen, "stopped");
+        return false;
+    }
+    return true;
+}
+
+static bool on_skipped(void *ctx, unsigned line, const char *section,
+                       const char *key, const char *why, char *msg,
+                       size_t msglen)
+{
+    (void)ctx;
+    FUZZ_CHECK(line > 0 && why[0] != '\0');
+    FUZZ_CHECK(section == NULL || strchr(section, '\n') == NULL);
+    if (key != NULL && strcmp(key, "stop") == 0) {
         snprintf(msg, msglen, "stopped");
         return false;
     }
@@ -60,7 +77,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const struct ini_handler store = {on_section, on_pair, NULL, true};
     const struct ini_handler config = {NULL, on_pair, NULL, true};
-    const struct ini_handler user_file = {on_section, on_pair, NULL, false};
+    static int aws_mark;
+    const struct ini_handler user_file = {.section = on_section,
+                                          .pair = on_pair,
+                                          .skipped = on_skipped,
+                                          .ctx = &aws_mark,
+                                          .aws_tools_syntax = true};
     read_with(&store, data, size);
     read_with(&config, data, size);
     read_with(&user_file, data, size);

@@ -351,6 +351,39 @@ class UserKeysTest(BastionCase):
         self.assertRefusedBeforeAws(self.b.login(["123456"]),
                                     "is a credential_process")
 
+    def test_files_the_aws_tools_read_are_read(self):
+        # What botocore's raw_config_parse reads: a comment after a
+        # header, keys in capitals, '-' and nested blocks elsewhere, and
+        # [profile default] for the default profile's mfa_serial.
+        b = self.b
+        key = b.users["olivia"]["keys"][0]
+        self.write("credentials", "[default] # my key\n"
+                   f"AWS_ACCESS_KEY_ID = {key['id']}\n"
+                   f"Aws_Secret_Access_Key: {key['secret']}\n"
+                   "[other]\naws_access_key_id = AKIAOTHEROTHER1234\n")
+        second = b.device("olivia", 1)["serial"]
+        self.write("config", "[profile other]\nsso-region = eu-west-1\n"
+                   "s3 =\n  max_concurrent_requests = 20\n"
+                   f"[profile default]\nmfa_serial = {second}\n", 0o644)
+        b.config(key_source="user", user_profile="default",
+                 user_aws_dir=self.aws_dir,
+                 credentials_file=os.path.join(b.dir, "none"))
+        r = b.login([b.code("olivia", 1)])
+        self.assertEqual(r.rc, PAM["SUCCESS"], r)
+        self.assertIn(f"AWS MFA code for olivia ({second}):", r.out)
+        [call] = b.calls("GetSessionToken")
+        self.assertEqual(call["access_key_id"], key["id"])
+
+    def test_a_continued_secret_is_refused(self):
+        self.credentials("peggy", "aws_secret_access_key = x\n")
+        self.assertRefusedBeforeAws(self.b.login(["123456"]), "given twice")
+        self.write("credentials", f"[{self.PROFILE}]\n"
+                   "aws_access_key_id = AKIAOTHEROTHER1234\n"
+                   "aws_secret_access_key = abc\n  def\n")
+        self.assertRefusedBeforeAws(
+            self.b.login(["123456"]), "aws_secret_access_key: an indented "
+            "line continues the value above")
+
     def test_no_such_profile_is_unmapped(self):
         self.write("credentials", "[default]\naws_access_key_id = "
                    "AKIAOTHEROTHER1234\naws_secret_access_key = x\n")

@@ -15,6 +15,7 @@
 struct record {
     char log[1024];
     const char *refuse_key; /* a key the pair handler refuses */
+    bool refuse_skipped;    /* the skipped handler refuses every line */
 };
 
 static bool on_section(void *ctx, unsigned line, const char *name, char *msg,
@@ -206,6 +207,105 @@ static void test_nul_byte_refused(void **state)
     assert_string_equal(err, "/etc/f.conf:2: the line holds a NUL byte");
 }
 
+static bool on_skipped(void *ctx, unsigned line, const char *section,
+                       const char *key, const char *why, char *msg,
+                       size_t msglen)
+{
+    struct record *r = ctx;
+    if (r->refuse_skipped) {
+        snprintf(msg, msglen, "%s: %s", key ? key : "-", why);
+        return false;
+    }
+    size_t used = strlen(r->log);
+    snprintf(r->log + used, sizeof(r->log) - used, "%u:[%s] skip %s: %s\n",
+             line, section ? section : "-", key ? key : "-", why);
+    return true;
+}
+
+/* As the user's own AWS files are read (configparser's syntax). */
+static bool parse_aws(const char *text, struct record *r, char *err)
+{
+    const struct ini_handler h = {.section = on_section,
+                                  .pair = on_pair,
+                                  .skipped = on_skipped,
+                                  .ctx = r,
+                                  .aws_tools_syntax = true};
+    return ini_parse(text, strlen(text), "/home/u/.aws/config", &h, err, 256);
+}
+
+/* Lines 1-11 read the same with botocore.configloader's raw_config_parse
+ * (checked with Python 3.11); botocore refuses the whole file for line
+ * 12, which is passed over here. */
+static void test_aws_tools_syntax(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    char err[256] = "";
+    const char *text = "[default-long-term] # my key\n"
+                       "AWS_Access_Key_ID = AKIAX\n"
+                       "[profile other]\n"
+                       "sso-region: eu-west-1 ; kept\n"
+                       "s3 =\n"
+                       "  max_concurrent_requests = 20\n"
+                       "\n"
+                       "  # a comment inside the nested block\n"
+                       "    [not a section]\n"
+                       "region = x\n"
+                       "[a] b]\n"
+                       "no delimiter here\n";
+    assert_true(parse_aws(text, &r, err));
+    assert_string_equal(
+        r.log, "1:[default-long-term]\n"
+               "2:[default-long-term] aws_access_key_id=<AKIAX>\n"
+               "3:[profile other]\n"
+               "4:[profile other] sso-region=<eu-west-1 ; kept>\n"
+               "5:[profile other] s3=<>\n"
+               "6:[profile other] skip s3: an indented line continues the "
+               "value above\n"
+               "9:[profile other] skip s3: an indented line continues the "
+               "value above\n"
+               "10:[profile other] region=<x>\n"
+               "11:[a] b]\n"
+               "12:[a] b] skip -: expected key = value\n");
+}
+
+/* An indented first key sets the depth a continuation must pass; a
+ * header ends the value; a skipped handler may refuse. */
+static void test_aws_tools_continuations(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    char err[256] = "";
+    const char *text = "[p]\n"
+                       "  a = 1\n"
+                       "  b = 2\n"
+                       "[q]\n"
+                       "  c = 3\n";
+    assert_true(parse_aws(text, &r, err));
+    assert_string_equal(r.log, "1:[p]\n2:[p] a=<1>\n3:[p] b=<2>\n"
+                               "4:[q]\n5:[q] c=<3>\n");
+    struct record refusing = {.refuse_skipped = true};
+    text = "[p]\naws_secret_access_key = abc\n  def\n";
+    assert_false(parse_aws(text, &refusing, err));
+    assert_string_equal(err, "/home/u/.aws/config:3: aws_secret_access_key: "
+                             "an indented line continues the value above");
+}
+
+/* Without a skipped handler, lines it would get are refused. */
+static void test_aws_tools_without_skipped(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    char err[256] = "";
+    const struct ini_handler h = {.section = on_section,
+                                  .pair = on_pair,
+                                  .ctx = &r,
+                                  .aws_tools_syntax = true};
+    const char *text = "[p]\n= x\n";
+    assert_false(ini_parse(text, strlen(text), "f", &h, err, sizeof(err)));
+    assert_string_equal(err, "f:2: a key is missing before '='");
+}
+
 static void test_empty_text(void **state)
 {
     (void)state;
@@ -227,6 +327,9 @@ int main(void)
         cmocka_unit_test(test_handler_refusal_stops_with_line),
         cmocka_unit_test(test_nul_byte_refused),
         cmocka_unit_test(test_empty_text),
+        cmocka_unit_test(test_aws_tools_syntax),
+        cmocka_unit_test(test_aws_tools_continuations),
+        cmocka_unit_test(test_aws_tools_without_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
