@@ -259,6 +259,29 @@ static const char *option_value(int argc, char *argv[], int *i,
     return argv[++*i];
 }
 
+static bool is_relative(const char *path)
+{
+    return path != NULL && path[0] != '\0' && path[0] != '/';
+}
+
+/* A relative folder or file would depend on where the command runs.  It
+ * comes from the caller (an option or the environment), so it is a
+ * usage error; the config file's own session_dir is checked where it is
+ * read.  Returns -1 when every path in use is absolute. */
+static int relative_path(const struct awsmfa_where *where)
+{
+    const char *from_env = getenv("AWSMFA_SESSION_DIR");
+    bool option_given = where->session_dir && where->session_dir[0] != '\0';
+    if (is_relative(where->session_dir))
+        return usage_error("--session-dir needs an absolute path", NULL);
+    if (!option_given && is_relative(from_env))
+        return usage_error("AWSMFA_SESSION_DIR needs an absolute path", NULL);
+    bool dir_given = option_given || (from_env && from_env[0] != '\0');
+    if (!dir_given && is_relative(where->config))
+        return usage_error("--config needs an absolute path", NULL);
+    return -1;
+}
+
 /* The options before the command.  Returns -1 to go on with the command
  * at argv[*next], else the exit status (help, version, usage error). */
 static int parse_options(int argc, char *argv[], struct awsmfa_where *where,
@@ -283,7 +306,7 @@ static int parse_options(int argc, char *argv[], struct awsmfa_where *where,
                 missing ? "option needs a value" : "unknown option", argv[i]);
     }
     *next = i;
-    return -1;
+    return relative_path(where);
 }
 
 /* awsmfa trusts its environment and options to say where the session is,

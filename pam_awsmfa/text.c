@@ -26,7 +26,11 @@ bool text_format_utc(long long epoch, char *buf, size_t buflen)
     /* Four-digit years only, so that text_parse_utc reads it back. */
     if (tm.tm_year < 0 - 1900 || tm.tm_year > 9999 - 1900)
         return false;
-    return strftime(buf, buflen, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
+    /* strftime's %Y does not pad: year 0 would be "0-01-01". */
+    int n = snprintf(buf, buflen, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+    return n > 0 && (size_t)n < buflen;
 }
 
 /* Reads exactly `width` decimal digits; no sign, no spaces. */

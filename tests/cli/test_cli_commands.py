@@ -204,6 +204,17 @@ class ExpiredSession(Base):
         self.assertTrue(self.s.exists(), "a session valid by the real "
                         "clock was removed")
 
+    def test_year_zero_is_shown_with_four_digits(self):
+        # The reader takes any four-digit year; what it took is shown back
+        # in the same form.
+        when = "0000-01-01T00:00:00Z"
+        self.s.write(dict(document(EXPIRES, ISSUED), Expiration=when,
+                          IssuedAt=when))
+        done = self.s.run(["env"])
+        self.assertEqual((done.returncode, done.stdout, done.stderr),
+                         (1, "", f"awsmfa: the AWS session expired at {when}; "
+                          f"{RENEW}\n"))
+
     def test_expired_by_the_real_clock_is_removed(self):
         past = int(time.time()) - 600
         self.s.write(document(past, past - 3600))
@@ -489,22 +500,28 @@ class WhereTheSessionIs(Base):
         done = self.s.run(["--config", "pam_awsmfa.conf", "path"],
                           env={"AWSMFA_SESSION_DIR": ""})
         self.assertEqual((done.returncode, done.stdout, done.stderr),
-                         (4, "", "awsmfa: --config needs an absolute path\n"))
+                         (64, "", "awsmfa: --config needs an absolute path\n"
+                          "Try 'awsmfa --help'.\n"))
 
     def test_relative_session_dir(self):
-        # Refused like the config file's session_dir, for every command.
+        # The caller's option or variable: a usage error (64), for every
+        # command, before anything is read.
+        usage = "Try 'awsmfa --help'.\n"
         for command in ("path", "status", "env"):
             done = self.s.run(["--session-dir", "sessions", command])
             self.assertEqual(
                 (done.returncode, done.stdout, done.stderr),
-                (4, "", "awsmfa: --session-dir needs an absolute path\n"))
+                (64, "", "awsmfa: --session-dir needs an absolute path\n"
+                 + usage))
         done = self.s.run(["--session-dir=./sessions", "path"])
-        self.assertEqual(done.stderr,
-                         "awsmfa: --session-dir needs an absolute path\n")
+        self.assertEqual((done.returncode, done.stderr),
+                         (64, "awsmfa: --session-dir needs an absolute "
+                          "path\n" + usage))
         done = self.s.run(["path"], env={"AWSMFA_SESSION_DIR": "sessions"})
         self.assertEqual(
             (done.returncode, done.stdout, done.stderr),
-            (4, "", "awsmfa: AWSMFA_SESSION_DIR needs an absolute path\n"))
+            (64, "", "awsmfa: AWSMFA_SESSION_DIR needs an absolute path\n"
+             + usage))
 
     def test_empty_option_falls_back_to_the_variable(self):
         done = self.s.run(["--session-dir=", "path"])
