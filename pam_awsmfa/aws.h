@@ -100,7 +100,7 @@ void aws_credentials_free(struct aws_credentials *cr);
 
 /* Default endpoints for a region (regional STS; IAM per partition) and
  * the region each signs with.  Returns false for a malformed region, or
- * one of a partition whose endpoints must be configured explicitly. */
+ * one of a partition not listed (its signing regions are unknown). */
 bool aws_default_endpoint(const char *service, const char *region, char **url,
                           char **signing_region);
 

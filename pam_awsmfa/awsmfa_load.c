@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "text.h"
 
 #define TEST_CLOCK_VARIABLE "AWSMFA_TEST_NOW"
 #define SESSION_DIR_VARIABLE "AWSMFA_SESSION_DIR"
@@ -90,6 +91,8 @@ static char *session_dir(const struct awsmfa_where *where, char *err,
     char *dir = strdup(chosen);
     if (dir == NULL)
         snprintf(err, errlen, "out of memory");
+    else
+        text_tidy_path(dir); /* As the module stores its session_dir. */
     return dir;
 }
 

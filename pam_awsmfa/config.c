@@ -105,7 +105,8 @@ static bool is_lower_word(const char **p)
 }
 
 /* The shape of every AWS region name: two or more words of small letters,
- * then a number ("eu-west-1", "us-gov-west-1", "eusc-de-east-1"). */
+ * then a number ("eu-west-1", "us-gov-west-1").  The shape only: a region
+ * of a partition the endpoints do not know is refused there. */
 static bool is_region(const char *value)
 {
     const char *p = value;
@@ -325,10 +326,33 @@ static bool set_user_aws_dir(struct config *cfg, const char *key,
     return store_string(&cfg->user_aws_dir, value, msg, msglen);
 }
 
+/* Whether the path has a "." or ".." part, which could step through a
+ * link that the module's checks would not see as one. */
+static bool has_dot_part(const char *path)
+{
+    for (const char *p = path; (p = strchr(p, '/')) != NULL;) {
+        p++;
+        size_t len = strcspn(p, "/");
+        if ((len == 1 && p[0] == '.') || (len == 2 && strncmp(p, "..", 2) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* Stored without doubled or trailing slashes: "/x/link/" would make the
+ * kernel follow the link (O_NOFOLLOW only looks at a final name). */
 static bool set_session_dir(struct config *cfg, const char *key,
                             const char *value, char *msg, size_t msglen)
 {
-    return set_path(&cfg->session_dir, key, value, msg, msglen);
+    if (value[0] != '/' || has_dot_part(value))
+        return bad_value(key, value, "an absolute path without . or ..", msg,
+                         msglen);
+    if (strspn(value, "/") == strlen(value))
+        return bad_value(key, value, "a directory below /", msg, msglen);
+    if (!store_string(&cfg->session_dir, value, msg, msglen))
+        return false;
+    text_tidy_path(cfg->session_dir);
+    return true;
 }
 
 static bool set_unmapped(struct config *cfg, const char *key, const char *value,

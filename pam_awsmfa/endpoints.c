@@ -23,9 +23,10 @@ struct partition {
 
 /* The partitions of botocore's endpoints data: a region is PREFIX, a
  * word and a number ("eu-west-1", "us-gov-east-1").  A region of any
- * other shape (a partition not listed here, such as a newer isolated
- * one) gets no default: its endpoints must be configured explicitly,
- * rather than guessed into the commercial partition. */
+ * other shape (a partition not listed here, such as the European
+ * Sovereign Cloud's "eusc-") is refused rather than guessed into the
+ * commercial partition: without its partition there is no IAM signing
+ * region, and configured endpoints do not supply one. */
 static const struct partition partitions[] = {
     /* GovCloud's own endpoints are its FIPS endpoints. */
     {"us-gov-", "amazonaws.com", "https://iam.us-gov.amazonaws.com",

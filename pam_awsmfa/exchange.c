@@ -44,13 +44,37 @@ static bool over_role_limit(const struct aws_status *st)
            strstr(st->message, "MaxSessionDuration") != NULL;
 }
 
+/* AWS's words in an AccessDenied that names the permission missing. */
+#define NOT_AUTHORIZED "not authorized to perform: "
+
 /* AccessDenied naming sts:AssumeRole: the role's trust policy or the
  * user's permissions do not allow it (a wrong code reads differently). */
 static bool role_not_allowed(const struct aws_status *st)
 {
     return strcmp(st->code, "AccessDenied") == 0 &&
-           strstr(st->message, "not authorized to perform: sts:AssumeRole") !=
-               NULL;
+           strstr(st->message, NOT_AUTHORIZED "sts:AssumeRole") != NULL;
+}
+
+/* AccessDenied naming what AssumeRole sends beside the role: a source
+ * identity (sts:SetSourceIdentity) or session tags (sts:TagSession) that
+ * the role's trust policy does not grant.  NULL when it is not that. */
+static const char *missing_role_permission(const struct aws_status *st)
+{
+    static const char *const extras[] = {"sts:SetSourceIdentity",
+                                         "sts:TagSession"};
+    if (strcmp(st->code, "AccessDenied") != 0)
+        return NULL;
+    const char *named = strstr(st->message, NOT_AUTHORIZED);
+    if (named == NULL)
+        return NULL;
+    named += strlen(NOT_AUTHORIZED);
+    for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++) {
+        size_t len = strlen(extras[i]);
+        if (strncmp(named, extras[i], len) == 0 &&
+            (named[len] == ' ' || named[len] == '\0'))
+            return extras[i];
+    }
+    return NULL;
 }
 
 bool exchange_explain_role_refusal(const struct aws_status *st,
@@ -78,6 +102,17 @@ bool exchange_explain_role_refusal(const struct aws_status *st,
                  "AssumeRole refused: check the role's trust policy and the "
                  "user's sts:AssumeRole permission (AWS: %s)",
                  st->message);
+        return true;
+    }
+    const char *missing = missing_role_permission(st);
+    if (missing != NULL) {
+        snprintf(out->user, sizeof(out->user),
+                 "Role %s does not accept this login. %s", id->role_arn,
+                 SEE_ADMIN);
+        snprintf(out->log, sizeof(out->log),
+                 "AssumeRole refused: the role does not grant %s; check the "
+                 "role's trust policy (AWS: %s)",
+                 missing, st->message);
         return true;
     }
     return false;

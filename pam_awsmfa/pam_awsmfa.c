@@ -195,7 +195,7 @@ static int find_identity(struct login *lg)
         prompt_error(lg->pamh, "Your AWS key cannot be used: %s", err);
     if (found == IDENTITY_ERROR && lg->cfg.key_source == KEY_SOURCE_USER) {
         log_decision(lg, LOG_NOTICE, "denied", err);
-        return PAM_AUTH_ERR;
+        return PAM_MAXTRIES;
     }
     if (found == IDENTITY_ERROR) {
         prompt_error(lg->pamh, "MFA login cannot read its credentials store. "

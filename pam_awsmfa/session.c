@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,46 +154,138 @@ static struct secret *session_json(const struct session_record *rec)
 
 /* The directories */
 
-/* Each user reaches their own directory through session_dir and every
- * directory above it, so all of them must let others pass (o+x): else
- * awsmfa and the AWS tools, run as the user, cannot open the session
- * file a login wrote. */
-static bool others_can_pass(const char *dir, char *err, size_t errlen)
+/* A folder above session_dir (or reached through a link on the way)
+ * that someone other than root could change would let that someone move
+ * session_dir away and put their own in its place.  A folder writable
+ * by others is fine only with the sticky bit (as /tmp), where no one
+ * may rename what is not theirs. */
+static bool ancestor_safe(const char *path, const struct stat *st, char *err,
+                          size_t errlen)
 {
-    char path[4096];
-    if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
-        snprintf(err, errlen, "%s: the path is too long", dir);
+    unsigned mode = (unsigned)(st->st_mode & 07777);
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        snprintf(err, errlen,
+                 "%s (above the session folder) is owned by uid %lu, not "
+                 "by root",
+                 path, (unsigned long)st->st_uid);
+    else if ((st->st_mode & 022) != 0 && (st->st_mode & S_ISVTX) == 0)
+        snprintf(err, errlen,
+                 "%s (above the session folder) has mode %04o: writable by "
+                 "group or others without the sticky bit, so they could "
+                 "replace the session folder",
+                 path, mode);
+    else if ((st->st_mode & S_IXOTH) == 0)
+        /* Each user reaches their own directory through all of them: else
+         * awsmfa and the AWS tools, run as the user, cannot open the
+         * session file a login wrote. */
+        snprintf(err, errlen,
+                 "%s has mode %04o: users cannot pass through it to their "
+                 "session folders (others need x, as in 0755)",
+                 path, mode);
+    else
+        return true;
+    return false;
+}
+
+/* Checks every folder above path (not path itself). */
+static bool folders_above_safe(const char *path, char *err, size_t errlen)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+        snprintf(err, errlen, "%s: the path is too long", path);
         return false;
     }
-    for (;;) {
+    for (char *slash; (slash = strrchr(buf, '/')) != NULL;) {
+        slash[slash == buf ? 1 : 0] = '\0';
         struct stat st;
-        if (stat(path, &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
-            snprintf(err, errlen,
-                     "%s has mode %04o: users cannot pass through it to "
-                     "their session folders (others need x, as in 0755)",
-                     path, (unsigned)(st.st_mode & 07777));
+        if (stat(buf, &st) == 0 && !ancestor_safe(buf, &st, err, errlen))
             return false;
-        }
-        char *slash = strrchr(path, '/');
-        if (slash == NULL || slash == path)
-            return true;
-        *slash = '\0';
+        if (slash == buf)
+            break;
     }
+    return true;
+}
+
+/* The folders above dir as spelled (a link on the way lives in one of
+ * them) and, when its parent is reached through links, as resolved. */
+static bool ancestors_safe(const char *dir, const char *parent, char *err,
+                           size_t errlen)
+{
+    if (!folders_above_safe(dir, err, errlen))
+        return false;
+    char real[PATH_MAX];
+    if (realpath(parent, real) == NULL || strcmp(real, parent) == 0)
+        return true; /* No parent: opening it fails next, and says so. */
+    return folders_above_safe(real, err, errlen);
+}
+
+/* The folder's own checks; its links were not followed. */
+static bool session_root_safe(const char *dir, const struct stat *st,
+                              char *err, size_t errlen)
+{
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        snprintf(err, errlen, "%s is owned by uid %lu, not by root", dir,
+                 (unsigned long)st->st_uid);
+    else if ((st->st_mode & 022) != 0)
+        snprintf(err, errlen, "%s is writable by group or others (mode %04o)",
+                 dir, (unsigned)(st->st_mode & 07777));
+    else if ((st->st_mode & S_IXOTH) == 0)
+        snprintf(err, errlen,
+                 "%s has mode %04o: users cannot pass through it to their "
+                 "session folders (others need x, as in 0755)",
+                 dir, (unsigned)(st->st_mode & 07777));
+    else
+        return true;
+    return false;
+}
+
+/* Splits a tidy dir into its parent and last name; false for "/" and
+ * for a last name of "." or "..", which would be no folder of its own. */
+static bool split_path(const char *dir, char *parent, size_t parentlen,
+                       const char **name)
+{
+    const char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        return false;
+    *name = slash + 1;
+    int len = slash == dir ? 1 : (int)(slash - dir);
+    return **name != '\0' && strcmp(*name, ".") != 0 &&
+           strcmp(*name, "..") != 0 &&
+           snprintf(parent, parentlen, "%.*s", len, dir) < (int)parentlen;
 }
 
 /* session_dir holds every user's directory, so only root (or the module's
- * own user) may change it: a real directory, not a link, not writable by
- * group or others.  Created 0755 when missing, so that each user can
- * reach their own directory below it. */
+ * own user) may change it or any folder above it: a real directory, not a
+ * link however spelled (it is opened by name inside its parent), not
+ * writable by group or others.  Created 0755 when missing, so that each
+ * user can reach their own directory below it. */
 static int open_session_root(const char *dir, bool create, char *err,
                              size_t errlen)
 {
-    bool created = create && mkdir(dir, 0755) == 0;
-    if (create && !created && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+    char parent_path[PATH_MAX];
+    const char *name;
+    if (!split_path(dir, parent_path, sizeof(parent_path), &name)) {
+        snprintf(err, errlen,
+                 "%s: not a folder below / (nor may it end in . or ..)", dir);
         return -1;
     }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (!ancestors_safe(dir, parent_path, err, errlen))
+        return -1;
+    int parent = open(parent_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (parent < 0) {
+        snprintf(err, errlen, "%s%s: %s", create ? "cannot create " : "", dir,
+                 strerror(errno));
+        return -1;
+    }
+    bool created = create && mkdirat(parent, name, 0755) == 0;
+    if (create && !created && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        close(parent);
+        return -1;
+    }
+    int fd =
+        openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    close(parent);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", dir,
                  errno == ELOOP || errno == ENOTDIR
@@ -206,13 +299,7 @@ static int open_session_root(const char *dir, bool create, char *err,
                  strerror(errno));
     else if (fstat(fd, &st) != 0)
         snprintf(err, errlen, "cannot stat %s: %s", dir, strerror(errno));
-    else if (st.st_uid != 0 && st.st_uid != geteuid())
-        snprintf(err, errlen, "%s is owned by uid %lu, not by root", dir,
-                 (unsigned long)st.st_uid);
-    else if ((st.st_mode & 022) != 0)
-        snprintf(err, errlen, "%s is writable by group or others (mode %04o)",
-                 dir, (unsigned)(st.st_mode & 07777));
-    else if (others_can_pass(dir, err, errlen))
+    else if (session_root_safe(dir, &st, err, errlen))
         return fd;
     close(fd);
     return -1;
@@ -272,10 +359,16 @@ static int open_user_dir(int root, const char *root_path, uid_t uid, gid_t gid,
 static int open_dirs(const char *session_dir, uid_t uid, gid_t gid, bool create,
                      char *err, size_t errlen)
 {
-    int root = open_session_root(session_dir, create, err, errlen);
+    char dir[PATH_MAX];
+    if (snprintf(dir, sizeof(dir), "%s", session_dir) >= (int)sizeof(dir)) {
+        snprintf(err, errlen, "%s: the path is too long", session_dir);
+        return -1;
+    }
+    text_tidy_path(dir);
+    int root = open_session_root(dir, create, err, errlen);
     if (root < 0)
         return -1;
-    int fd = open_user_dir(root, session_dir, uid, gid, create, err, errlen);
+    int fd = open_user_dir(root, dir, uid, gid, create, err, errlen);
     close(root);
     return fd;
 }

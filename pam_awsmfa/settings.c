@@ -25,7 +25,14 @@ static bool resolve_one(const char *service, const char *region, bool fips,
                         char *err, size_t errlen)
 {
     if (!aws_default_endpoint(service, region, url, signing)) {
-        snprintf(err, errlen, "no AWS endpoints for region %s", region);
+        /* The configured region is of the right shape (config checks
+         * it), so its partition is one this module does not know. */
+        snprintf(err, errlen,
+                 "region %s is in an AWS partition pam_awsmfa does not know, "
+                 "so it cannot tell the region to sign for; no setting "
+                 "(sts_endpoint, iam_endpoint included) makes it work yet: "
+                 "use a region of a known partition",
+                 region);
         return false;
     }
     if (configured != NULL) {

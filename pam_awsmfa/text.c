@@ -5,16 +5,74 @@
 #include <string.h>
 #include <time.h>
 
+/* The length of the well-formed UTF-8 sequence of two to four bytes at
+ * s (shortest form, no surrogate, at most U+10FFFF), with its code
+ * point; 0 when there is none. */
+static size_t utf8_sequence(const unsigned char *s, unsigned long *cp)
+{
+    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+    if (len == 0 || s[0] > 0xf4)
+        return 0;
+    unsigned long v = s[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    static const unsigned long least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < least[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* Characters that are not text to a terminal or a log reader: C1
+ * controls (terminals take some as escapes), spaces that a reader takes
+ * for a plain blank, zero-width and direction marks, line and paragraph
+ * separators, the byte order mark and non-characters. */
+static bool shown_as_is(unsigned long cp)
+{
+    return !(cp <= 0x9f || cp == 0xa0 || cp == 0xad || cp == 0x1680 ||
+             (cp >= 0x2000 && cp <= 0x200f) ||
+             (cp >= 0x2028 && cp <= 0x202f) ||
+             (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 ||
+             cp == 0xfeff || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+             (cp & 0xfffe) == 0xfffe);
+}
+
 void text_sanitize(char *dst, size_t dstlen, const char *src)
 {
     if (dstlen == 0)
         return;
-    size_t n = 0;
-    for (; src != NULL && src[n] != '\0' && n + 1 < dstlen; n++) {
-        unsigned char c = (unsigned char)src[n];
-        dst[n] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    const unsigned char *s = (const unsigned char *)src;
+    size_t in = 0, out = 0;
+    while (s != NULL && s[in] != '\0' && out + 1 < dstlen) {
+        unsigned long cp = 0;
+        size_t len = s[in] >= 0x80 ? utf8_sequence(s + in, &cp) : 0;
+        if (len > 0 && shown_as_is(cp) && out + len < dstlen) {
+            memcpy(dst + out, s + in, len);
+            out += len;
+            in += len;
+            continue;
+        }
+        if (len > 0 && shown_as_is(cp))
+            break; /* A character cut in half would be invalid text. */
+        dst[out++] = s[in] >= 0x20 && s[in] < 0x7f ? (char)s[in] : '?';
+        in += len > 0 ? len : 1;
     }
-    dst[n] = '\0';
+    dst[out] = '\0';
+}
+
+void text_tidy_path(char *path)
+{
+    size_t out = 0;
+    for (size_t in = 0; path[in] != '\0'; in++) {
+        if (path[in] != '/' || out == 0 || path[out - 1] != '/')
+            path[out++] = path[in];
+    }
+    while (out > 1 && path[out - 1] == '/')
+        out--;
+    path[out] = '\0';
 }
 
 bool text_format_utc(long long epoch, char *buf, size_t buflen)

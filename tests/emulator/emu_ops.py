@@ -108,6 +108,9 @@ def assume_role(params, caller, state, past_expiration=False):
         serial = caller.session.mfa_serial
     if role.require_mfa and serial is None:
         raise refused
+    if "SourceIdentity" in params and not role.allow_source_identity:
+        raise emu_errors.not_authorized(_caller_arn(caller),
+                                        "sts:SetSourceIdentity", arn)
     seconds = int(params.get("DurationSeconds",
                              DEFAULT_ROLE_SESSION_SECONDS))
     if seconds > role.max_session_seconds:

@@ -62,6 +62,8 @@ class Role:
     trust: tuple
     require_mfa: bool = False
     max_session_seconds: int = 3600
+    # Whether the trust policy grants sts:SetSourceIdentity.
+    allow_source_identity: bool = True
 
     @property
     def name(self):
@@ -120,7 +122,8 @@ def load_fixture(source):
     for doc in source.get("roles", []):
         role = Role(doc["arn"], tuple(doc.get("trust", ())),
                     bool(doc.get("require_mfa", False)),
-                    int(doc.get("max_session_seconds", 3600)))
+                    int(doc.get("max_session_seconds", 3600)),
+                    bool(doc.get("allow_source_identity", True)))
         roles[role.arn] = role
     return Fixture(account, users, keys, roles,
                    source.get("max_session_seconds"),

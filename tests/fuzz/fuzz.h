@@ -27,13 +27,22 @@ static inline bool fuzz_terminated(const char *buf, size_t size)
     return memchr(buf, '\0', size) != NULL;
 }
 
-/* Whether text is printable ASCII only: what text_sanitize promises for
- * anything from the network that reaches a terminal or the log. */
+/* Whether text is what text_sanitize promises for anything from the
+ * network that reaches a terminal or the log: no C0 control or DEL, and
+ * bytes above ASCII only as whole UTF-8 sequences (lead byte C2..F4,
+ * continuation bytes 80..BF) that are not C1 controls (C2 80..C2 9F). */
 static inline bool fuzz_printable(const char *text)
 {
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p < 0x20 || *p > 0x7e)
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && *p < 0xc2) ||
+            *p > 0xf4 || (*p == 0xc2 && p[1] < 0xa0))
             return false;
+        int more = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : *p >= 0xc2 ? 1 : 0;
+        for (p++; more > 0; more--, p++) {
+            if ((*p & 0xc0) != 0x80)
+                return false;
+        }
     }
     return true;
 }

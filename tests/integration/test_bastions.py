@@ -20,6 +20,7 @@ from harness import (ACCOUNT, PAM, Bastion, BastionCase,  # noqa: E402
 OPS = f"arn:aws:iam::{ACCOUNT}:role/ops"
 SHORT = f"arn:aws:iam::{ACCOUNT}:role/short"
 OTHERS = f"arn:aws:iam::{ACCOUNT}:role/others-only"
+NO_SOURCE = f"arn:aws:iam::{ACCOUNT}:role/no-source-identity"
 
 
 def deep_user(name, path):
@@ -36,7 +37,7 @@ class RoleTest(BastionCase):
     @classmethod
     def make_bastion(cls):
         names = ["alice", "bob", "carol", "dave", "erin", "frank", "ivy",
-                 "judy"]
+                 "judy", "kim"]
         return Bastion(
             [iam_user(n) for n in names],
             roles=[{"arn": OPS, "trust": names, "require_mfa": True,
@@ -44,7 +45,9 @@ class RoleTest(BastionCase):
                    {"arn": SHORT, "trust": names, "require_mfa": True,
                     "max_session_seconds": 3600},
                    {"arn": OTHERS, "trust": ["nobody"],
-                    "require_mfa": True}])
+                    "require_mfa": True},
+                   {"arn": NO_SOURCE, "trust": names, "require_mfa": True,
+                    "allow_source_identity": False}])
 
     def test_role_session_by_default_one_hour(self):
         b = self.b
@@ -146,6 +149,22 @@ class RoleTest(BastionCase):
                       r.out)
         self.assertNotIn("Wrong or already used code", r.out)
         self.assertIn("trust policy", r.syslog)
+        self.assertEqual(len(b.calls("AssumeRole")), 1)
+
+    def test_role_refusing_source_identity_is_not_a_wrong_code(self):
+        b = self.b
+        b.map_to("kim", role_arn=NO_SOURCE, source_identity="kim.lee")
+        r = b.login([b.code("kim"), b.code("kim")])
+        self.assertEqual(r.rc, PAM["MAXTRIES"], r)
+        self.assertIn(f"[error] Role {NO_SOURCE} does not accept this "
+                      "login.", r.out)
+        self.assertNotIn("Wrong or already used code", r.out)
+        self.assertRegex(r.syslog, r"outcome=error .*AssumeRole "
+                         r"refused: the role does not grant "
+                         r"sts:SetSourceIdentity; check the role's trust "
+                         r"policy")
+        # Another code cannot help: asked once, sent once.
+        self.assertEqual(r.out.count("AWS MFA code for"), 1, r)
         self.assertEqual(len(b.calls("AssumeRole")), 1)
 
     def test_wrong_code_for_a_role_may_be_retried(self):
@@ -296,7 +315,7 @@ class UserKeysTest(BastionCase):
                           "region = eu-west-1\n" + extra, mode)
 
     def assertRefusedBeforeAws(self, r, words):
-        self.assertEqual(r.rc, PAM["AUTH_ERR"], r)
+        self.assertEqual(r.rc, PAM["MAXTRIES"], r)
         self.assertIn("[error] Your AWS key cannot be used: ", r.out)
         self.assertIn(words, r.out)
         self.assertIn(words, r.syslog)
@@ -335,7 +354,7 @@ class UserKeysTest(BastionCase):
         path = self.credentials("peggy")
         os.chown(path, 65534, 65534)
         r = self.b.login(["123456"])
-        self.assertEqual(r.rc, PAM["AUTH_ERR"], r)
+        self.assertEqual(r.rc, PAM["MAXTRIES"], r)
         self.assertEqual(self.b.emu.requests(), [])
 
     def test_a_session_profile_is_refused(self):

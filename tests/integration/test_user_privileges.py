@@ -93,7 +93,7 @@ class UserPrivilegesTest(unittest.TestCase):
 
     def assertRefused(self, r, reason, case):
         path = os.path.join(self.aws_dir, "credentials")
-        self.assertEqual(r.rc, PAM["AUTH_ERR"], r)
+        self.assertEqual(r.rc, PAM["MAXTRIES"], r)
         self.assertIn(f"[error] Your AWS key cannot be used: {reason}", r.out)
         self.assertNotIn("AWS MFA code for", r.out)
         self.assertIn(f"user={LINUX_USER} outcome=denied "

@@ -419,7 +419,15 @@ static void test_words_and_paths(void **state)
     arg_refused("debug=true", "debug 'true' is not valid: yes or no");
     arg_refused("credentials_file=creds", "an absolute path");
     arg_refused("session_dir=", "an absolute path");
+    arg_refused("session_dir=/run/../tmp/x", "without . or ..");
+    arg_refused("session_dir=/run/x/.", "without . or ..");
+    arg_refused("session_dir=//", "a directory below /");
     struct config cfg;
+    /* Stored without trailing or doubled slashes: "link/" would be
+     * followed even when opened with O_NOFOLLOW. */
+    arg_accepted("session_dir=/tmp//lab/link/", &cfg);
+    assert_string_equal(cfg.session_dir, "/tmp/lab/link");
+    config_free(&cfg);
     arg_accepted("unmapped=deny", &cfg);
     assert_int_equal(cfg.unmapped, UNMAPPED_DENY);
     config_free(&cfg);

@@ -221,10 +221,14 @@ static void test_settings_explicit_endpoints_win(void **state)
     assert_string_equal(s.iam_endpoint, "https://iam.fips.example");
     assert_string_equal(s.iam_region, "cn-north-1");
     settings_free(&s);
-    /* A region of no known partition stays refused: its signing region
-     * cannot be told. */
+    /* A region of no known partition stays refused, both endpoints set
+     * or not: its signing region cannot be told, and the log says so. */
     cfg.region = "eusc-de-east-1";
-    assert_refused(&cfg, "no AWS endpoints for region eusc-de-east-1");
+    assert_refused(&cfg, "region eusc-de-east-1 is in an AWS partition "
+                         "pam_awsmfa does not know, so it cannot tell the "
+                         "region to sign for; no setting (sts_endpoint, "
+                         "iam_endpoint included) makes it work yet: use a "
+                         "region of a known partition");
 }
 
 int main(void)

@@ -429,6 +429,96 @@ static void test_unsafe_session_dir_refused(void **state)
     rmdir(real);
 }
 
+/* "link/" makes the kernel follow the link even with O_NOFOLLOW: the
+ * spelling must not matter, nor reach the log doubled. */
+static void test_link_spelled_with_slashes_refused(void **state)
+{
+    (void)state;
+    char real[300], spelled[320];
+    snprintf(real, sizeof(real), "%s/real-sessions", top);
+    assert_int_equal(mkdir(real, 0755), 0);
+    assert_int_equal(symlink(real, sessions), 0);
+    const char *endings[] = {"/", "//", "///"};
+    for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
+        snprintf(spelled, sizeof(spelled), "%s%s", sessions, endings[i]);
+        err[0] = '\0';
+        assert_false(session_prepare(spelled, uid, gid, err, sizeof(err)));
+        char want[400];
+        snprintf(want, sizeof(want), "%s: not a directory, or a symbolic link",
+                 sessions);
+        assert_string_equal(err, want);
+    }
+    char inside[320];
+    snprintf(inside, sizeof(inside), "%s/%lu", real, (unsigned long)uid);
+    struct stat st;
+    assert_int_equal(lstat(inside, &st), -1);
+    unlink(sessions);
+    rmdir(real);
+}
+
+/* Anyone who may write to a folder above session_dir could rename it
+ * away and put their own in its place, unless the sticky bit stops them
+ * (as on /tmp). */
+static void test_folder_above_others_can_write_refused(void **state)
+{
+    (void)state;
+    char open_dir[300], below[320], want[400];
+    snprintf(open_dir, sizeof(open_dir), "%s/open", top);
+    snprintf(below, sizeof(below), "%s/sessions", open_dir);
+    assert_int_equal(mkdir(open_dir, 0755), 0);
+    const mode_t unsafe[] = {0777, 0775, 0757};
+    for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
+        assert_int_equal(chmod(open_dir, unsafe[i]), 0);
+        err[0] = '\0';
+        assert_false(session_prepare(below, uid, gid, err, sizeof(err)));
+        snprintf(want, sizeof(want),
+                 "%s (above the session folder) has mode %04o: writable by "
+                 "group or others without the sticky bit",
+                 open_dir, (unsigned)unsafe[i]);
+        assert_err_has(want);
+        struct stat st;
+        assert_int_equal(lstat(below, &st), -1);
+    }
+    assert_int_equal(chmod(open_dir, 01777), 0);
+    err[0] = '\0';
+    if (!session_prepare(below, uid, gid, err, sizeof(err)))
+        fail_msg("%s", err);
+    if (geteuid() == 0) {
+        assert_int_equal(chmod(open_dir, 0755), 0);
+        assert_int_equal(chown(open_dir, 5555, 5555), 0);
+        assert_false(session_prepare(below, uid, gid, err, sizeof(err)));
+        snprintf(want, sizeof(want),
+                 "%s (above the session folder) is owned by uid 5555, not "
+                 "by root",
+                 open_dir);
+        assert_err_has(want);
+    }
+    remove_tree(open_dir);
+}
+
+/* A link on the way is judged by where it leads as well. */
+static void test_folder_above_a_link_target_checked(void **state)
+{
+    (void)state;
+    char open_dir[300], target[320], link[300], below[320];
+    snprintf(open_dir, sizeof(open_dir), "%s/open2", top);
+    snprintf(target, sizeof(target), "%s/inner", open_dir);
+    snprintf(link, sizeof(link), "%s/via", top);
+    snprintf(below, sizeof(below), "%s/sessions", link);
+    assert_int_equal(mkdir(open_dir, 0777), 0);
+    assert_int_equal(chmod(open_dir, 0777), 0);
+    assert_int_equal(mkdir(target, 0755), 0);
+    assert_int_equal(symlink(target, link), 0);
+    err[0] = '\0';
+    assert_false(session_prepare(below, uid, gid, err, sizeof(err)));
+    char want[400];
+    snprintf(want, sizeof(want), "%s (above the session folder) has mode 0777",
+             open_dir);
+    assert_err_has(want);
+    unlink(link);
+    remove_tree(open_dir);
+}
+
 static void test_session_dir_of_another_owner_refused(void **state)
 {
     (void)state;
@@ -672,6 +762,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_environment_exact),
         cmocka_unit_test(test_session_path),
+        cmocka_unit_test_setup(test_link_spelled_with_slashes_refused, fresh),
+        cmocka_unit_test_setup(test_folder_above_others_can_write_refused,
+                               fresh),
+        cmocka_unit_test_setup(test_folder_above_a_link_target_checked, fresh),
         cmocka_unit_test_setup(test_write_creates_dirs_and_file, fresh),
         cmocka_unit_test_setup(test_json_is_credential_process_format, fresh),
         cmocka_unit_test_setup(test_round_trip, fresh),

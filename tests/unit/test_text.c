@@ -9,13 +9,96 @@
 
 #include "text.h"
 
-static void test_sanitize_replaces_control_and_non_ascii(void **state)
+static void test_sanitize_replaces_control_characters(void **state)
 {
     (void)state;
     char out[64];
-    text_sanitize(out, sizeof(out), "ok\x1b[31m\r\n\t\x7f\xc3\xa9!");
+    text_sanitize(out, sizeof(out), "ok\x1b[31m\r\n\t\x7f!");
     /* "\?" because "??!" would be a trigraph. */
-    assert_string_equal(out, "ok?[31m?????\?!");
+    assert_string_equal(out, "ok?[31m???\?!");
+}
+
+static const char *sanitized(const char *text)
+{
+    static char out[64];
+    text_sanitize(out, sizeof(out), text);
+    return out;
+}
+
+static void test_sanitize_keeps_printable_utf8(void **state)
+{
+    (void)state;
+    assert_string_equal(sanitized("user=j\xc3\xbcrgen"), "user=j\xc3\xbcrgen");
+    /* Three bytes (CJK) and four bytes (U+1F600). */
+    assert_string_equal(sanitized("\xe5\xb1\xb1 \xf0\x9f\x98\x80"),
+                        "\xe5\xb1\xb1 \xf0\x9f\x98\x80");
+    /* The highest character, U+10FFFD (U+10FFFF is a non-character). */
+    assert_string_equal(sanitized("\xf4\x8f\xbf\xbd"), "\xf4\x8f\xbf\xbd");
+}
+
+static void test_sanitize_replaces_c1_controls(void **state)
+{
+    (void)state;
+    /* U+0080, U+009B (CSI: an escape to some terminals), U+009F: one '?'
+     * each; U+00A1 right after them is kept. */
+    assert_string_equal(sanitized("a\xc2\x80\xc2\x9b[2J\xc2\x9f\xc2\xa1"),
+                        "a?\?[2J?\xc2\xa1");
+}
+
+static void test_sanitize_replaces_invisible_characters(void **state)
+{
+    (void)state;
+    /* No-break space, zero-width space, right-to-left override, line
+     * separator, byte order mark, ideographic space, U+FFFF. */
+    assert_string_equal(sanitized("a\xc2\xa0" "b\xe2\x80\x8b" "c\xe2\x80\xae"
+                                  "d\xe2\x80\xa8" "e\xef\xbb\xbf" "f\xe3\x80\x80"
+                                  "g\xef\xbf\xbf"),
+                        "a?b?c?d?e?f?g?");
+}
+
+static void test_sanitize_replaces_overlong_forms(void **state)
+{
+    (void)state;
+    /* '/' as two bytes, NUL as two bytes, U+00E9 as three bytes:
+     * every byte replaced. */
+    assert_string_equal(sanitized("\xc0\xaf|\xc0\x80|\xe0\x83\xa9"),
+                        "?\?|?\?|??\?");
+    /* U+FFFF in four bytes. */
+    assert_string_equal(sanitized("\xf0\x8f\xbf\xbf"), "????");
+}
+
+static void test_sanitize_replaces_surrogates(void **state)
+{
+    (void)state;
+    /* U+D800 and U+DFFF as UTF-8 (CESU-style) are not text. */
+    assert_string_equal(sanitized("\xed\xa0\x80.\xed\xbf\xbf"),
+                        "??\?.??\?");
+}
+
+static void test_sanitize_replaces_invalid_sequences(void **state)
+{
+    (void)state;
+    /* A lone continuation byte, a lead byte without its continuation,
+     * a sequence cut by the end, bytes that never start one, a code
+     * point above U+10FFFF. */
+    assert_string_equal(sanitized("\x80" "a"), "?a");
+    assert_string_equal(sanitized("\xc3(b"), "?(b");
+    assert_string_equal(sanitized("c\xe2\x82"), "c??");
+    assert_string_equal(sanitized("\xfe\xff\xf8"), "??\?");
+    assert_string_equal(sanitized("\xf4\x90\x80\x80"), "????");
+}
+
+static void test_sanitize_never_cuts_a_character(void **state)
+{
+    (void)state;
+    char out[5] = "xxxx";
+    /* "ab" and then "ü" (2 bytes) fits; the next "ü" would need 2 more
+     * bytes where only 1 is left before the NUL. */
+    text_sanitize(out, sizeof(out), "ab\xc3\xbc\xc3\xbc");
+    assert_string_equal(out, "ab\xc3\xbc");
+    char four[4] = "xyz";
+    text_sanitize(four, sizeof(four), "a\xe5\xb1\xb1");
+    assert_string_equal(four, "a");
 }
 
 static void test_sanitize_cuts_to_fit(void **state)
@@ -121,7 +204,14 @@ static void test_parse_utc_is_strict(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sanitize_replaces_control_and_non_ascii),
+        cmocka_unit_test(test_sanitize_replaces_control_characters),
+        cmocka_unit_test(test_sanitize_keeps_printable_utf8),
+        cmocka_unit_test(test_sanitize_replaces_c1_controls),
+        cmocka_unit_test(test_sanitize_replaces_invisible_characters),
+        cmocka_unit_test(test_sanitize_replaces_overlong_forms),
+        cmocka_unit_test(test_sanitize_replaces_surrogates),
+        cmocka_unit_test(test_sanitize_replaces_invalid_sequences),
+        cmocka_unit_test(test_sanitize_never_cuts_a_character),
         cmocka_unit_test(test_sanitize_cuts_to_fit),
         cmocka_unit_test(test_format_utc),
         cmocka_unit_test(test_parse_utc_accepts_aws_forms),
