@@ -53,8 +53,7 @@ static bool set_text(struct secret *s, const char *start, const char *end)
 
 /* Keys are case-insensitive for the AWS tools: configparser lower-cases
  * them before botocore looks them up. */
-static bool set_lower_text(struct secret *s, const char *start,
-                           const char *end)
+static bool set_lower_text(struct secret *s, const char *start, const char *end)
 {
     secret_clear(s);
     for (const char *p = start; p < end; p++) {
@@ -76,8 +75,8 @@ static bool pass_over(struct ini_state *st, const struct ini_line *ln,
         return false;
     }
     return st->h->skipped(st->h->ctx, ln->number,
-                          st->in_section ? secret_str(st->section) : NULL,
-                          key, why, msg, msglen);
+                          st->in_section ? secret_str(st->section) : NULL, key,
+                          why, msg, msglen);
 }
 
 /* The ']' that closes a section header, or NULL when the line is none.

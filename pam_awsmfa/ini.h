@@ -35,8 +35,7 @@ struct ini_handler {
      * value; why says what the line is.  Returning false refuses it, as
      * does a NULL skipped. */
     bool (*skipped)(void *ctx, unsigned line, const char *section,
-                    const char *key, const char *why, char *msg,
-                    size_t msglen);
+                    const char *key, const char *why, char *msg, size_t msglen);
 };
 
 /* Reads text (len bytes) line by line.  A UTF-8 byte order mark at the

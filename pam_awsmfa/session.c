@@ -220,8 +220,8 @@ static bool ancestors_safe(const char *dir, const char *parent, char *err,
 }
 
 /* The folder's own checks; its links were not followed. */
-static bool session_root_safe(const char *dir, const struct stat *st,
-                              char *err, size_t errlen)
+static bool session_root_safe(const char *dir, const struct stat *st, char *err,
+                              size_t errlen)
 {
     if (st->st_uid != 0 && st->st_uid != geteuid())
         snprintf(err, errlen, "%s is owned by uid %lu, not by root", dir,

@@ -33,11 +33,9 @@ static size_t utf8_sequence(const unsigned char *s, unsigned long *cp)
 static bool shown_as_is(unsigned long cp)
 {
     return !(cp <= 0x9f || cp == 0xa0 || cp == 0xad || cp == 0x1680 ||
-             (cp >= 0x2000 && cp <= 0x200f) ||
-             (cp >= 0x2028 && cp <= 0x202f) ||
-             (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 ||
-             cp == 0xfeff || (cp >= 0xfdd0 && cp <= 0xfdef) ||
-             (cp & 0xfffe) == 0xfffe);
+             (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
+             (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 || cp == 0xfeff ||
+             (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe);
 }
 
 void text_sanitize(char *dst, size_t dstlen, const char *src)

@@ -70,8 +70,7 @@ static bool profile_section(void *ctx, unsigned line, const char *name,
      * section: botocore would see them in the profile. */
     r->in_defaults = strcmp(name, "DEFAULT") == 0;
     if (r->in_wanted && r->found != 0) {
-        snprintf(msg, msglen,
-                 "profile [%s] is given again (first on line %u)",
+        snprintf(msg, msglen, "profile [%s] is given again (first on line %u)",
                  r->profile, r->found);
         return false;
     }
@@ -89,8 +88,7 @@ static bool profile_skipped(void *ctx, unsigned line, const char *section,
     (void)line;
     (void)section;
     struct profile_reading *r = ctx;
-    if ((!r->in_wanted && !r->in_defaults) ||
-        (key != NULL && !read_here(key)))
+    if ((!r->in_wanted && !r->in_defaults) || (key != NULL && !read_here(key)))
         return true;
     if (key != NULL)
         snprintf(msg, msglen, "%s: %s", key, why);

@@ -13,9 +13,9 @@
  * aws_secret_access_key) and its mfa_serial from dir/config ("[profile
  * NAME]", or "[default]" or "[profile default]"), in the syntax the AWS
  * tools accept; lines outside the profile that they would not read are
- * left alone, the profile given twice is refused.  The caller runs this with the user's
- * privileges.  Both files must be regular files owned by uid, not links;
- * the credentials file must not be readable by group or others, the
+ * left alone, the profile given twice is refused.  The caller runs this with
+ * the user's privileges.  Both files must be regular files owned by uid, not
+ * links; the credentials file must not be readable by group or others, the
  * config not writable by them.  A profile that is a credential_process
  * or that holds aws_session_token (already a session) is refused.  No
  * file or no such profile is IDENTITY_UNMAPPED; err says why. */

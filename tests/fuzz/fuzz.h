@@ -35,8 +35,8 @@ static inline bool fuzz_printable(const char *text)
 {
     const unsigned char *p = (const unsigned char *)text;
     while (*p) {
-        if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && *p < 0xc2) ||
-            *p > 0xf4 || (*p == 0xc2 && p[1] < 0xa0))
+        if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && *p < 0xc2) || *p > 0xf4 ||
+            (*p == 0xc2 && p[1] < 0xa0))
             return false;
         int more = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : *p >= 0xc2 ? 1 : 0;
         for (p++; more > 0; more--, p++) {

@@ -1,8 +1,8 @@
 /* libFuzzer target: ini_parse on any bytes, with sections allowed (the
  * credentials store), not (the config file), and in the AWS tools'
  * syntax (the user's files).  Keys handed out are [A-Za-z0-9_]+ (lower
- * case and free-form in the AWS tools' syntax), nothing handed out spans a line or carries blanks at
- * its ends, and a refusal names the file and line. */
+ * case and free-form in the AWS tools' syntax), nothing handed out spans a line
+ * or carries blanks at its ends, and a refusal names the file and line. */
 #include "fuzz.h"
 #include "ini.h"
 
@@ -35,11 +35,11 @@ static bool on_pair(void *ctx, unsigned line, const char *section,
     FUZZ_CHECK(line > 0);
     FUZZ_CHECK(section == NULL || strchr(section, '\n') == NULL);
     FUZZ_CHECK(key[0] != '\0');
-    FUZZ_CHECK(ctx != NULL ? strpbrk(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL
-                           : strspn(key,
-                      "abcdefghijklmnopqrstuvwxyz"
-                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
-                                 strlen(key));
+    FUZZ_CHECK(ctx != NULL
+                   ? strpbrk(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL
+                   : strspn(key, "abcdefghijklmnopqrstuvwxyz"
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                         strlen(key));
     FUZZ_CHECK(strchr(value, '\n') == NULL && !untrimmed(value));
     if (strcmp(key, "stop") == 0) {
         snprintf(msg, msglen, "stopped");

@@ -50,8 +50,12 @@ static void test_sanitize_replaces_invisible_characters(void **state)
     (void)state;
     /* No-break space, zero-width space, right-to-left override, line
      * separator, byte order mark, ideographic space, U+FFFF. */
-    assert_string_equal(sanitized("a\xc2\xa0" "b\xe2\x80\x8b" "c\xe2\x80\xae"
-                                  "d\xe2\x80\xa8" "e\xef\xbb\xbf" "f\xe3\x80\x80"
+    assert_string_equal(sanitized("a\xc2\xa0"
+                                  "b\xe2\x80\x8b"
+                                  "c\xe2\x80\xae"
+                                  "d\xe2\x80\xa8"
+                                  "e\xef\xbb\xbf"
+                                  "f\xe3\x80\x80"
                                   "g\xef\xbf\xbf"),
                         "a?b?c?d?e?f?g?");
 }
@@ -71,8 +75,7 @@ static void test_sanitize_replaces_surrogates(void **state)
 {
     (void)state;
     /* U+D800 and U+DFFF as UTF-8 (CESU-style) are not text. */
-    assert_string_equal(sanitized("\xed\xa0\x80.\xed\xbf\xbf"),
-                        "??\?.??\?");
+    assert_string_equal(sanitized("\xed\xa0\x80.\xed\xbf\xbf"), "??\?.??\?");
 }
 
 static void test_sanitize_replaces_invalid_sequences(void **state)
@@ -81,7 +84,9 @@ static void test_sanitize_replaces_invalid_sequences(void **state)
     /* A lone continuation byte, a lead byte without its continuation,
      * a sequence cut by the end, bytes that never start one, a code
      * point above U+10FFFF. */
-    assert_string_equal(sanitized("\x80" "a"), "?a");
+    assert_string_equal(sanitized("\x80"
+                                  "a"),
+                        "?a");
     assert_string_equal(sanitized("\xc3(b"), "?(b");
     assert_string_equal(sanitized("c\xe2\x82"), "c??");
     assert_string_equal(sanitized("\xfe\xff\xf8"), "??\?");
