@@ -7,7 +7,21 @@
 
 #include "text.h"
 
-/* Appends " name=value" (quoted if it has spaces or is empty), sanitised,
+/* Quoted unless plain ASCII without blanks or controls: a value holding
+ * anything else shows where it ends, so that a user name cannot pass for
+ * more fields ("x outcome=granted") whatever a terminal makes of it. */
+static bool needs_quotes(const char *value)
+{
+    if (*value == '\0')
+        return true;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p <= ' ' || *p >= 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/* Appends " name=value" (quoted when needs_quotes says so), sanitised,
  * cut to what fits. */
 static void append_field(char *line, size_t size, const char *name,
                          const char *value)
@@ -20,7 +34,7 @@ static void append_field(char *line, size_t size, const char *name,
         if (*p == '"')
             *p = '\'';
     }
-    bool quote = clean[0] == '\0' || strchr(clean, ' ') != NULL;
+    bool quote = needs_quotes(value); /* judged before sanitising */
     size_t used = strlen(line);
     snprintf(line + used, size - used, "%s%s=%s%s%s", used ? " " : "", name,
              quote ? "\"" : "", clean, quote ? "\"" : "");

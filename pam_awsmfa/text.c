@@ -26,16 +26,34 @@ static size_t utf8_sequence(const unsigned char *s, unsigned long *cp)
     return len;
 }
 
-/* Characters that are not text to a terminal or a log reader: C1
- * controls (terminals take some as escapes), spaces that a reader takes
- * for a plain blank, zero-width and direction marks, line and paragraph
- * separators, the byte order mark and non-characters. */
+/* Characters that are not text to a terminal or a log reader: controls
+ * (C1 ones are escapes to some terminals), characters that show as a
+ * plain blank or as nothing at all (Unicode's default-ignorable ones,
+ * Hangul fillers, the blank Braille pattern), direction marks, line and
+ * paragraph separators, annotation marks and non-characters.  A reader
+ * must not be shown text that is not there, nor miss text that is. */
+static const struct {
+    unsigned long first, last;
+} not_text[] = {
+    {0x0000, 0x00a0},   {0x00ad, 0x00ad},   {0x034f, 0x034f},
+    {0x061c, 0x061c},   {0x115f, 0x1160},   {0x1680, 0x1680},
+    {0x17b4, 0x17b5},   {0x180b, 0x180f},   {0x2000, 0x200f},
+    {0x2028, 0x202f},   {0x205f, 0x206f},   {0x2800, 0x2800},
+    {0x3000, 0x3000},   {0x3164, 0x3164},   {0xfdd0, 0xfdef},
+    {0xfe00, 0xfe0f},   {0xfeff, 0xfeff},   {0xffa0, 0xffa0},
+    {0xfff0, 0xfffb},   {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a},
+    {0xe0000, 0xe0fff},
+};
+
 static bool shown_as_is(unsigned long cp)
 {
-    return !(cp <= 0x9f || cp == 0xa0 || cp == 0xad || cp == 0x1680 ||
-             (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
-             (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 || cp == 0xfeff ||
-             (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe);
+    if ((cp & 0xfffe) == 0xfffe) /* U+FFFE, U+FFFF in every plane */
+        return false;
+    for (size_t i = 0; i < sizeof(not_text) / sizeof(not_text[0]); i++) {
+        if (cp >= not_text[i].first && cp <= not_text[i].last)
+            return false;
+    }
+    return true;
 }
 
 void text_sanitize(char *dst, size_t dstlen, const char *src)

@@ -4,6 +4,7 @@ file and the decision log."""
 
 import json
 import os
+import re
 import stat
 import sys
 import unittest
@@ -232,6 +233,20 @@ class LoginTest(BastionCase):
         self.assertEqual(r.rc, PAM["USER_UNKNOWN"], r)
         self.assertIn("No AWS identity is set up", r.out)
         self.assertEqual(b.emu.requests(), [])
+
+    def test_user_name_cannot_pass_for_log_fields(self):
+        # A name typed before login (ssh sends it unauthenticated) with
+        # Hangul fillers, which show as blanks, and a direction mark.
+        forged = ("nosuch\u3164outcome=granted\u3164reason=ok\u061c")
+        r = self.b.login(["123456"], user=forged)
+        self.assertEqual(r.rc, PAM["USER_UNKNOWN"], r)
+        [line] = [l for l in r.syslog.splitlines() if "outcome=" in l]
+        self.assertIn('user="nosuch?outcome=granted?reason=ok?" '
+                      'outcome=denied', line)
+        unquoted = re.sub(r'"[^"]*"', "", line)
+        self.assertEqual(re.findall(r"outcome=\w+", unquoted),
+                         ["outcome=denied"])
+        self.assertEqual(self.b.emu.requests(), [])
 
     def test_unmapped_user_ignored(self):
         b = self.b

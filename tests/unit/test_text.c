@@ -45,6 +45,31 @@ static void test_sanitize_replaces_c1_controls(void **state)
                         "a?\?[2J?\xc2\xa1");
 }
 
+/* Characters that show as a blank or as nothing, or turn the text's
+ * direction: each would let a user name pass for other log fields. */
+static void test_sanitize_replaces_blank_looking_characters(void **state)
+{
+    (void)state;
+    /* Arabic letter mark, Hangul filler, Hangul choseong filler, blank
+     * Braille pattern, combining grapheme joiner, Mongolian vowel
+     * separator, variation selector 16, tag letter A, interlinear
+     * annotation anchor, halfwidth Hangul filler. */
+    assert_string_equal(sanitized("a\xd8\x9c"
+                                  "b\xe3\x85\xa4"
+                                  "c\xe1\x85\x9f"
+                                  "d\xe2\xa0\x80"
+                                  "e\xcd\x8f"
+                                  "f\xe1\xa0\x8e"
+                                  "g\xef\xb8\x8f"
+                                  "h\xf3\xa0\x81\x81"
+                                  "i\xef\xbf\xb9"
+                                  "j\xef\xbe\xa0"),
+                        "a?b?c?d?e?f?g?h?i?j?");
+    /* Letters on either side of those ranges stay. */
+    assert_string_equal(sanitized("\xd8\x9b\xe3\x85\xa3\xe2\xa0\x81"),
+                        "\xd8\x9b\xe3\x85\xa3\xe2\xa0\x81");
+}
+
 static void test_sanitize_replaces_invisible_characters(void **state)
 {
     (void)state;
@@ -213,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_sanitize_keeps_printable_utf8),
         cmocka_unit_test(test_sanitize_replaces_c1_controls),
         cmocka_unit_test(test_sanitize_replaces_invisible_characters),
+        cmocka_unit_test(test_sanitize_replaces_blank_looking_characters),
         cmocka_unit_test(test_sanitize_replaces_overlong_forms),
         cmocka_unit_test(test_sanitize_replaces_surrogates),
         cmocka_unit_test(test_sanitize_replaces_invalid_sequences),
