@@ -154,11 +154,10 @@ static struct secret *session_json(const struct session_record *rec)
 
 /* The directories */
 
-/* A folder above session_dir (or reached through a link on the way)
- * that someone other than root could change would let that someone move
- * session_dir away and put their own in its place.  A folder writable
- * by others is fine only with the sticky bit (as /tmp), where no one
- * may rename what is not theirs. */
+/* A folder above session_dir that someone other than root could change would
+ * let that someone move session_dir away and put their own in its place.  A
+ * folder writable by others is fine only with the sticky bit (as /tmp), where
+ * no one may rename what is not theirs. */
 static bool ancestor_safe(const char *path, const struct stat *st, char *err,
                           size_t errlen)
 {
@@ -187,36 +186,48 @@ static bool ancestor_safe(const char *path, const struct stat *st, char *err,
     return false;
 }
 
-/* Checks every folder above path (not path itself). */
-static bool folders_above_safe(const char *path, char *err, size_t errlen)
+/* Opens the folder parent_path one name at a time from "/", following no
+ * link anywhere on the way, and checks each folder as it is opened: what
+ * is checked is what is used, so nothing can be swapped in between, and
+ * a link whose folder others could change is never trusted.  dir (the
+ * session folder) names the login's purpose in messages. */
+static int open_parent_checked(const char *parent_path, const char *dir,
+                               bool create, char *err, size_t errlen)
 {
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-        snprintf(err, errlen, "%s: the path is too long", path);
-        return false;
+    char names[PATH_MAX], shown[PATH_MAX] = "/";
+    if (snprintf(names, sizeof(names), "%s", parent_path) >=
+        (int)sizeof(names)) {
+        snprintf(err, errlen, "%s: the path is too long", dir);
+        return -1;
     }
-    for (char *slash; (slash = strrchr(buf, '/')) != NULL;) {
-        slash[slash == buf ? 1 : 0] = '\0';
+    int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    char *save = NULL;
+    for (char *name = strtok_r(names, "/", &save); fd >= 0;
+         name = strtok_r(NULL, "/", &save)) {
         struct stat st;
-        if (stat(buf, &st) == 0 && !ancestor_safe(buf, &st, err, errlen))
-            return false;
-        if (slash == buf)
-            break;
+        if (fstat(fd, &st) != 0 || !ancestor_safe(shown, &st, err, errlen)) {
+            close(fd);
+            return -1;
+        }
+        if (name == NULL)
+            return fd;
+        size_t used = strlen(shown);
+        snprintf(shown + used, sizeof(shown) - used, "%s%s",
+                 used > 1 ? "/" : "", name);
+        int next =
+            openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        close(fd);
+        fd = next;
     }
-    return true;
-}
-
-/* The folders above dir as spelled (a link on the way lives in one of
- * them) and, when its parent is reached through links, as resolved. */
-static bool ancestors_safe(const char *dir, const char *parent, char *err,
-                           size_t errlen)
-{
-    if (!folders_above_safe(dir, err, errlen))
-        return false;
-    char real[PATH_MAX];
-    if (realpath(parent, real) == NULL || strcmp(real, parent) == 0)
-        return true; /* No parent: opening it fails next, and says so. */
-    return folders_above_safe(real, err, errlen);
+    if (errno == ENOTDIR || errno == ELOOP)
+        snprintf(err, errlen,
+                 "%s is a symbolic link or not a folder: session_dir must "
+                 "be a real path, with no link on the way",
+                 shown);
+    else
+        snprintf(err, errlen, "%s%s: %s", create ? "cannot create " : "", dir,
+                 strerror(errno));
+    return -1;
 }
 
 /* The folder's own checks; its links were not followed. */
@@ -269,14 +280,9 @@ static int open_session_root(const char *dir, bool create, char *err,
                  "%s: not a folder below / (nor may it end in . or ..)", dir);
         return -1;
     }
-    if (!ancestors_safe(dir, parent_path, err, errlen))
+    int parent = open_parent_checked(parent_path, dir, create, err, errlen);
+    if (parent < 0)
         return -1;
-    int parent = open(parent_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (parent < 0) {
-        snprintf(err, errlen, "%s%s: %s", create ? "cannot create " : "", dir,
-                 strerror(errno));
-        return -1;
-    }
     bool created = create && mkdirat(parent, name, 0755) == 0;
     if (create && !created && errno != EEXIST) {
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));

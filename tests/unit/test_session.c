@@ -497,7 +497,11 @@ static void test_folder_above_others_can_write_refused(void **state)
 }
 
 /* A link on the way is judged by where it leads as well. */
-static void test_folder_above_a_link_target_checked(void **state)
+/* A link on the way is refused wherever it points: a link held in a
+ * folder that others may change could be pointed elsewhere between any
+ * check and the open (the folders are opened one by one, links not
+ * followed), and a link to a safe folder is refused the same way. */
+static void test_link_on_the_way_refused(void **state)
 {
     (void)state;
     char open_dir[300], target[320], link[300], below[320];
@@ -509,12 +513,22 @@ static void test_folder_above_a_link_target_checked(void **state)
     assert_int_equal(chmod(open_dir, 0777), 0);
     assert_int_equal(mkdir(target, 0755), 0);
     assert_int_equal(symlink(target, link), 0);
-    err[0] = '\0';
-    assert_false(session_prepare(below, uid, gid, err, sizeof(err)));
     char want[400];
-    snprintf(want, sizeof(want), "%s (above the session folder) has mode 0777",
-             open_dir);
-    assert_err_has(want);
+    snprintf(want, sizeof(want),
+             "%s is a symbolic link or not a folder: session_dir must be a "
+             "real path",
+             link);
+    for (mode_t mode = 0777; mode != 0; mode = mode == 0777 ? 0755 : 0) {
+        assert_int_equal(chmod(open_dir, mode), 0);
+        err[0] = '\0';
+        assert_false(session_prepare(below, uid, gid, err, sizeof(err)));
+        assert_err_has(want);
+        struct stat st;
+        assert_int_equal(lstat(target, &st), 0);
+        char made[340];
+        snprintf(made, sizeof(made), "%s/sessions", target);
+        assert_int_equal(lstat(made, &st), -1);
+    }
     unlink(link);
     remove_tree(open_dir);
 }
@@ -765,7 +779,7 @@ int main(void)
         cmocka_unit_test_setup(test_link_spelled_with_slashes_refused, fresh),
         cmocka_unit_test_setup(test_folder_above_others_can_write_refused,
                                fresh),
-        cmocka_unit_test_setup(test_folder_above_a_link_target_checked, fresh),
+        cmocka_unit_test_setup(test_link_on_the_way_refused, fresh),
         cmocka_unit_test_setup(test_write_creates_dirs_and_file, fresh),
         cmocka_unit_test_setup(test_json_is_credential_process_format, fresh),
         cmocka_unit_test_setup(test_round_trip, fresh),
