@@ -280,9 +280,12 @@ class BastionCase(unittest.TestCase):
         self.b.service()
 
 
-# Slack for process start-up in timing checks; valgrind is much slower.
+# Slack for process start-up in timing checks.  Under valgrind (the CI
+# pass that looks for memory errors, two tests at once on two cores) a
+# login spends 20 s and more outside its AWS calls; the plain pass keeps
+# the tight bound.
 def slack():
-    return 20 if wrapper() else 2
+    return 45 if wrapper() else 2
 
 
 def wrapper():
